@@ -1,0 +1,50 @@
+"""sklearn_raman: scikit-learn compatible classification of vibrational spectra.
+
+Readers and transformers bring spectrum files onto one wavenumber grid, samplers
+augment them at fit time, and classifiers (deep 1D CNNs and classical baselines)
+sit in ordinary scikit-learn pipelines. The public API is flat::
+
+    from sklearn_raman import SpectrumResampler, MinMaxPerSpectrum, make_spectra
+"""
+
+from .augmentation import ShiftNoiseAugmenter, augment_spectra
+from .baselines import classical_baselines
+from .datasets import (
+    load_rruff_sang2021,
+    make_spectra,
+    read_spectra,
+    read_spectrum,
+    rruff_sample_id,
+)
+from .preprocessing import (
+    BaselineCorrector,
+    CosmicRayRemover,
+    Cropper,
+    MinMaxPerSpectrum,
+    SavitzkyGolay,
+    SpectrumResampler,
+    StandardNormalVariate,
+    VectorNormalizer,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BaselineCorrector",
+    "CosmicRayRemover",
+    "Cropper",
+    "MinMaxPerSpectrum",
+    "SavitzkyGolay",
+    "ShiftNoiseAugmenter",
+    "SpectrumResampler",
+    "StandardNormalVariate",
+    "VectorNormalizer",
+    "__version__",
+    "augment_spectra",
+    "classical_baselines",
+    "load_rruff_sang2021",
+    "make_spectra",
+    "read_spectra",
+    "read_spectrum",
+    "rruff_sample_id",
+]

@@ -1,0 +1,14 @@
+"""Spectrum readers, the RRUFF benchmark loader and synthetic spectra."""
+
+from ._readers import SpectrumFileError, read_spectra, read_spectrum, rruff_sample_id
+from ._rruff import load_rruff_sang2021
+from ._synthetic import make_spectra
+
+__all__ = [
+    "SpectrumFileError",
+    "load_rruff_sang2021",
+    "make_spectra",
+    "read_spectra",
+    "read_spectrum",
+    "rruff_sample_id",
+]

@@ -1,0 +1,30 @@
+"""Preprocessing transformers for spectra.
+
+Resampling, normalisation, cropping, smoothing, baseline and cosmic-ray removal.
+
+All are scikit-learn transformers that work row-wise on spectra (one spectrum
+per row), never modify their input in place, keep float32 input float32, and
+support ``set_output``.
+"""
+
+from ._base import SpectralTransformer
+from ._baseline import BASELINE_METHODS, BaselineCorrector
+from ._crop import Cropper
+from ._despike import CosmicRayRemover
+from ._normalize import MinMaxPerSpectrum, StandardNormalVariate, VectorNormalizer
+from ._resample import SpectrumResampler, make_grid
+from ._smooth import SavitzkyGolay
+
+__all__ = [
+    "BASELINE_METHODS",
+    "BaselineCorrector",
+    "CosmicRayRemover",
+    "Cropper",
+    "MinMaxPerSpectrum",
+    "SavitzkyGolay",
+    "SpectralTransformer",
+    "SpectrumResampler",
+    "StandardNormalVariate",
+    "VectorNormalizer",
+    "make_grid",
+]

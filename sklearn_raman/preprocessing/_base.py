@@ -1,0 +1,87 @@
+"""Shared machinery of the shape-preserving spectral transformers."""
+
+from __future__ import annotations
+
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+
+from .._axis import feature_axis
+
+
+class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Base of the row-wise spectral transformers.
+
+    Subclasses implement ``_transform(X)`` (and optionally ``_fit(X)``) on a
+    validated float array of shape (n_samples, n_points) and return a new array:
+    input data is never modified in place. ``fit`` records ``n_features_in_`` and
+    ``wavenumbers_`` (the spectral axis: the ``wavenumbers`` parameter where the
+    subclass has one, numeric column names of a DataFrame, or the column index).
+    """
+
+    _parameter_constraints: dict = {}
+    # number of points below which the method is undefined
+    _min_points = 1
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check ``X`` and record the spectral axis.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_points)
+            Spectra, one per row.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        X = validate_data(self, X, dtype=FLOAT_DTYPES)
+        if X.shape[1] < self._min_points:
+            raise ValueError(
+                f"{type(self).__name__} needs spectra of at least {self._min_points} "
+                f"points; X has {X.shape[1]} feature(s)"
+            )
+        self.wavenumbers_ = feature_axis(
+            type(self).__name__,
+            getattr(self, "wavenumbers", None),
+            getattr(self, "feature_names_in_", None),
+            X.shape[1],
+        )
+        self._fit(X)
+        return self
+
+    def _fit(self, X):
+        """Learn whatever the transform needs from the training spectra."""
+
+    def transform(self, X):
+        """Transform each spectrum.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_points)
+            Spectra on the axis seen in ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_points_out)
+            Transformed spectra, same dtype as ``X`` (float32 or float64).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+        return self._transform(X).astype(X.dtype, copy=False)
+
+    def _transform(self, X):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
