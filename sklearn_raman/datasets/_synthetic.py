@@ -162,7 +162,7 @@ def make_spectra(
     centres = rng.uniform(lo + 0.05 * span, hi - 0.05 * span, (n_classes, k_max))
     widths = rng.uniform(*peak_width, (n_classes, k_max))
     heights = rng.uniform(0.2, 1.0, (n_classes, k_max))
-    heights[np.arange(n_bands.max())[None, :] >= n_bands[:, None]] = 0.0
+    heights[np.arange(k_max)[None, :] >= n_bands[:, None]] = 0.0
     heights[np.arange(n_classes), rng.randint(0, n_bands)] = 1.0
 
     y = np.repeat(np.arange(n_classes), counts)

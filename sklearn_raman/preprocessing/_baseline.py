@@ -43,6 +43,11 @@ class BaselineCorrector(SpectralTransformer):
     n_jobs : int, default=None
         Number of joblib workers over chunks of spectra (``None``: 1).
 
+    Notes
+    -----
+    A spectrum of fewer than 3 points is its own baseline (two points always lie
+    on a straight line), so it is corrected to zeros.
+
     Attributes
     ----------
     n_features_in_ : int
@@ -70,8 +75,6 @@ class BaselineCorrector(SpectralTransformer):
         "wavenumbers": ["array-like", None],
         "n_jobs": [Integral, None],
     }
-    _min_points = 3
-
     def __init__(
         self,
         method: str = "asls",
@@ -95,6 +98,9 @@ class BaselineCorrector(SpectralTransformer):
         self.baseline_fitter_ = Baseline(x_data=self.wavenumbers_, check_finite=False)
 
     def _transform(self, X):
+        if X.shape[1] < 3:
+            # any two points lie on a line, the smoothest possible baseline
+            return np.zeros_like(X)
         params = dict(self.method_params or {})
         chunks = np.array_split(np.asarray(X, dtype=np.float64), max(1, len(X) // 64))
         baselines = Parallel(n_jobs=self.n_jobs)(

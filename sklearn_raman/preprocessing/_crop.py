@@ -69,7 +69,7 @@ class Cropper(SpectralTransformer):
         if not self.support_.any():
             raise ValueError(
                 f"Cropper: no point of the axis ({axis.min():g} .. {axis.max():g}) "
-                f"lies in [{self.lower}, {self.upper}]"
+                f"lies in [{self.lower}, {self.upper}]; X has {X.shape[1]} feature(s)"
             )
         self.wavenumbers_out_ = axis[self.support_]
 

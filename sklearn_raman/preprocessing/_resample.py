@@ -159,8 +159,12 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             )
             axes = [self.wavenumbers_]
         self.grid_ = self._target_grid(axes)
-        if self.kind == "cubic" and any(np.unique(a).size < 2 for a in axes):
-            raise ValueError("SpectrumResampler: kind='cubic' needs at least 2 points")
+        fewest = min(np.unique(a).size for a in axes)
+        if self.kind == "cubic" and fewest < 2:
+            raise ValueError(
+                "SpectrumResampler: kind='cubic' needs at least 2 distinct "
+                f"wavenumbers per spectrum; got {fewest} feature(s)"
+            )
         return self
 
     def _target_grid(self, axes) -> np.ndarray:

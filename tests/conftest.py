@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+RRUFF_RAW = SHARED_DATA / "rruff_raw"
+RRUFF_NPZ = SHARED_DATA / "rruff_sang2021.npz"
+
+
+def pytest_configure(config):
+    try:  # many tiny fits: one thread avoids oversubscription on small CPUs
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+
+
+@pytest.fixture
+def rruff_raw():
+    if not RRUFF_RAW.is_dir():
+        pytest.skip(f"RRUFF raw files not found at {RRUFF_RAW} (../shared/data)")
+    return RRUFF_RAW
+
+
+@pytest.fixture
+def rruff_npz():
+    if not RRUFF_NPZ.is_file():
+        pytest.skip(f"rruff_sang2021.npz not found at {RRUFF_NPZ} (../shared/data)")
+    return RRUFF_NPZ
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)

@@ -1,0 +1,61 @@
+"""scikit-learn's and imbalanced-learn's estimator checks on every public estimator."""
+
+import pytest
+from imblearn.utils.estimator_checks import estimator_checks_generator
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_raman import (
+    BaselineCorrector,
+    CosmicRayRemover,
+    Cropper,
+    MinMaxPerSpectrum,
+    SavitzkyGolay,
+    ShiftNoiseAugmenter,
+    SpectrumResampler,
+    StandardNormalVariate,
+    VectorNormalizer,
+)
+
+ESTIMATORS = [
+    SpectrumResampler(),
+    SpectrumResampler(start=0, stop=3, step=0.5, kind="cubic", fill_value="edge"),
+    MinMaxPerSpectrum(),
+    StandardNormalVariate(),
+    VectorNormalizer(),
+    VectorNormalizer(norm="area"),
+    Cropper(lower=1),
+    SavitzkyGolay(window_length=3, polyorder=1, mode="nearest"),
+    SavitzkyGolay(window_length=5, polyorder=2, deriv=1, mode="mirror"),
+    BaselineCorrector(method="modpoly", method_params={"poly_order": 1}),
+    BaselineCorrector(method="asls"),
+    CosmicRayRemover(),
+    ShiftNoiseAugmenter(random_state=0),
+]
+
+
+def expected_failed_checks(estimator):
+    """Checks that fail by design, with the reason (none at present)."""
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    "estimator, check",
+    list(
+        estimator_checks_generator(
+            ShiftNoiseAugmenter(random_state=0),
+            mark="xfail",
+            expected_failed_checks={
+                "check_samplers_pandas_sparse": "spectra are dense: sparse input, "
+                "pandas sparse included, is refused with a TypeError"
+            },
+        )
+    ),
+    ids=lambda obj: getattr(getattr(obj, "func", obj), "__name__", None),
+)
+def test_imblearn_sampler_checks(estimator, check):
+    check(estimator)

@@ -1,0 +1,247 @@
+import numpy as np
+import pytest
+
+from sklearn_raman import (
+    MinMaxPerSpectrum,
+    SpectrumResampler,
+    load_rruff_sang2021,
+    make_spectra,
+    read_spectra,
+    read_spectrum,
+    rruff_sample_id,
+)
+from sklearn_raman.datasets import SpectrumFileError
+
+RRUFF_TEXT = """##NAMES=Albite
+##RRUFFID=R040068
+##LOCALITY=Somewhere
+##ORIENTATION=Laser parallel to b* (0 1 0).
+ Fiducial mark perpendicular to laser is parallel to c [0 0 1]
+##RAMAN WAVELENGTH=532
+
+100.5, 1.0
+101.5, 2.5
+102.5, 2.0
+##END=
+
+
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_read_rruff_native_with_wrapped_header(tmp_path):
+    wn, x, meta = read_spectrum(write(tmp_path, "a.txt", RRUFF_TEXT))
+    np.testing.assert_allclose(wn, [100.5, 101.5, 102.5])
+    np.testing.assert_allclose(x, [1.0, 2.5, 2.0])
+    assert meta["NAMES"] == "Albite"
+    assert meta["RAMAN WAVELENGTH"] == "532"
+    assert meta["ORIENTATION"].endswith("parallel to c [0 0 1]")
+    assert meta["ORIENTATION"].startswith("Laser parallel to b*")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wavenumber,intensity\n100,1\n200,2\n300,4\n",
+        "100\t1\n200\t2\n300\t4\n",
+        "100 1\n200   2\n300 4\n",
+        "# exported by some software\nx;y\n100;1\n200;2\n300;4\n",
+        "300, 4\n200, 2\n100, 1\n",  # descending axis
+        "100,1,9\n200,2,9\n300,4,9\n",  # extra columns ignored
+        "\ufeffRaman shift (cm-1),Intensity\r\n100,1\r\n200,2\r\n300,4\r\n",
+    ],
+)
+def test_read_two_column_variants(tmp_path, text):
+    wn, x, _ = read_spectrum(write(tmp_path, "s.csv", text))
+    np.testing.assert_allclose(wn, [100, 200, 300])
+    np.testing.assert_allclose(x, [1, 2, 4])
+
+
+def test_header_row_is_kept_in_metadata(tmp_path):
+    _, _, meta = read_spectrum(write(tmp_path, "s.csv", "shift,counts\n1,2\n3,4\n"))
+    assert meta["columns"] == ["shift", "counts"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("100,1\n200,2\nhello world\n300,3\n", "line 3"),
+        ("x,y\n100,1\n200,oops\n", "line 3"),
+        ("100\n200\n", "line 1: expected two numbers"),
+        ("100,1\n200,nan\n", "line 2: NaN or inf"),
+        ("", "no data rows"),
+        ("##NAMES=x\n##END=\n", "no data rows"),
+        ("a,b\nc,d\n", "line 2: not a data row"),
+    ],
+)
+def test_bad_files_name_file_and_line(tmp_path, text, fragment):
+    path = write(tmp_path, "bad.txt", text)
+    with pytest.raises(SpectrumFileError, match=fragment) as info:
+        read_spectrum(path)
+    assert "bad.txt" in str(info.value)
+
+
+def test_missing_file():
+    with pytest.raises(FileNotFoundError, match="no such spectrum file"):
+        read_spectrum("/nonexistent/file.txt")
+
+
+def test_read_spectra_folder_labels_and_groups(tmp_path):
+    for cls in ("calcite", "quartz"):
+        (tmp_path / cls).mkdir()
+        for i in range(2):
+            write(tmp_path / cls, f"{cls}{i}.txt", f"100,{i}\n200,1\n300,2\n")
+    data = read_spectra(tmp_path)
+    assert data.y.tolist() == ["calcite", "calcite", "quartz", "quartz"]
+    assert len(data.spectra) == 4 and len(data.metadata) == 4
+    assert data.groups.tolist() == ["calcite0", "calcite1", "quartz0", "quartz1"]
+    custom = read_spectra(
+        sorted(tmp_path.rglob("*.txt")), label_from=lambda p: p.stem[-1]
+    )
+    assert custom.y.tolist() == ["0", "1", "0", "1"]
+
+
+def test_read_spectra_rruff_name(tmp_path):
+    name = "Albite__R040068-1__Raman__532__0__unoriented__Raman_Data_Processed__1.txt"
+    write(tmp_path, name, RRUFF_TEXT)
+    data = read_spectra(tmp_path, label_from="rruff_name")
+    assert data.y.tolist() == ["Albite"]
+    assert data.groups.tolist() == ["R040068"]
+
+
+def test_read_spectra_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no files matching"):
+        read_spectra(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        read_spectra(tmp_path / "missing")
+    write(tmp_path, "a.txt", "1,2\n3,4\n")
+    with pytest.raises(ValueError, match="label_from must be"):
+        read_spectra(tmp_path, label_from="nope")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Actinolite__R040063-4__Raman__514__0__ccw__Raman_Data_Processed__1.txt",
+         "R040063"),
+        ("Abhurite__R060227__Raman__532__0__unoriented__x__3.txt", "R060227"),
+        ("Amblygonite__X050012.3__Raman__785__0__unoriented__x__6450.txt", "X050012"),
+        ("Miargyrite__altered__Raman__532__0__unoriented__x__7114.txt",
+         "Miargyrite__altered"),
+        ("/some/dir/plain_spectrum.csv", "plain_spectrum"),
+    ],
+)
+def test_rruff_sample_id(name, expected):
+    assert rruff_sample_id(name) == expected
+
+
+def test_all_rruff_raw_files(rruff_raw):
+    data = read_spectra(rruff_raw, label_from="rruff_name")
+    assert len(data.spectra) == 384
+    assert sorted(set(data.y)) == [
+        "Actinolite", "Adamite", "Aegirine", "Aenigmatite", "Akermanite", "Albite",
+    ]
+    for path, group, meta in zip(data.filenames, data.groups, data.metadata):
+        assert group == meta["RRUFFID"] == rruff_sample_id(path)
+    for wn, x in data.spectra:
+        assert wn.size > 100 and np.all(np.diff(wn) >= 0) and np.isfinite(x).all()
+    wrapped = [m for m in data.metadata if "Fiducial" in m.get("PIN_ID", "")]
+    assert len(wrapped) == 36  # header values wrapped onto a line without ##
+
+    grid_x = MinMaxPerSpectrum().fit_transform(
+        SpectrumResampler(start=30, stop=1599, step=1).fit_transform(data.spectra)
+    )
+    assert grid_x.shape == (384, 1570)
+    assert np.isfinite(grid_x).all()
+    assert grid_x.min() == 0.0 and grid_x.max() == 1.0
+
+
+def test_load_rruff_sang2021(rruff_npz):
+    d1 = load_rruff_sang2021(rruff_npz, subset=1)
+    assert d1.X.shape == (5292, 1570) and d1.X.dtype == np.float32
+    assert len(set(d1.y)) == 192
+    assert d1.wavenumbers[0] == 30 and d1.wavenumbers[-1] == 1599
+    assert d1.groups[0] == rruff_sample_id(d1.filenames[0])
+    d2 = load_rruff_sang2021(rruff_npz, subset=2)
+    assert d2.X.shape == (8578, 1570) and len(set(d2.y)) == 1332
+    assert not any(g.startswith("R") and "-" in g for g in d2.groups)
+
+
+def test_load_rruff_sang2021_errors(tmp_path):
+    with pytest.raises(ValueError, match="subset must be 1 or 2"):
+        load_rruff_sang2021(tmp_path / "x.npz", subset=3)
+    with pytest.raises(FileNotFoundError, match="downloads nothing"):
+        load_rruff_sang2021(tmp_path / "x.npz")
+    np.savez(tmp_path / "bad.npz", X=np.zeros((2, 3)))
+    with pytest.raises(KeyError, match="lacks the arrays"):
+        load_rruff_sang2021(tmp_path / "bad.npz")
+
+
+def test_make_spectra_shapes_and_reproducibility():
+    X, y, wn = make_spectra(
+        n_classes=4, n_samples_per_class=6, n_points=300, return_wavenumbers=True,
+        random_state=1,
+    )
+    assert X.shape == (24, 300) and wn.shape == (300,)
+    assert np.bincount(y).tolist() == [6, 6, 6, 6]
+    X2, y2 = make_spectra(n_classes=4, n_samples_per_class=6, n_points=300,
+                          random_state=1)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    X3, _ = make_spectra(n_classes=4, n_samples_per_class=6, n_points=300,
+                         random_state=2)
+    assert not np.allclose(X, X3)
+
+
+def test_make_spectra_imbalance():
+    _, y = make_spectra(n_classes=2, n_samples_per_class=[30, 3], random_state=0)
+    assert np.bincount(y).tolist() == [30, 3]
+    _, y = make_spectra(n_classes=3, n_samples_per_class=20, weights=[0.5, 0.3, 0.2],
+                        random_state=0)
+    assert np.bincount(y).tolist() == [30, 18, 12]
+
+
+def test_make_spectra_noise_level():
+    kw = dict(n_classes=1, n_samples_per_class=200, n_points=400, shift=0.0,
+              amplitude_jitter=0.0, scale=(1, 1), baseline=None, random_state=0,
+              shuffle=False)
+    clean, _ = make_spectra(snr_db=None, **kw)
+    noisy, _ = make_spectra(snr_db=20.0, **kw)
+    # 20 dB: noise std is a tenth of the strongest band
+    relative = (noisy - clean) / clean.max(axis=1, keepdims=True)
+    assert np.std(relative) == pytest.approx(0.1, rel=0.05)
+    counts, _ = make_spectra(snr_db=20.0, noise="poisson", **kw)
+    assert counts.min() >= 0 and np.std(counts - clean) > 0.01
+
+
+def test_make_spectra_ragged_and_peaks():
+    X, y = make_spectra(n_classes=2, n_samples_per_class=5, n_points=200, ragged=True,
+                        random_state=0)
+    assert len(X) == 10 and y.shape == (10,)
+    sizes = {wn.size for wn, _ in X}
+    assert len(sizes) > 1 and all(wn.size == x.size for wn, x in X)
+    assert all(200 <= wn[0] < wn[-1] <= 1800 for wn, _ in X)
+    X, _ = make_spectra(n_classes=1, n_samples_per_class=3, peak_shape="lorentzian",
+                        baseline="linear", random_state=0)
+    assert np.isfinite(X).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"peak_shape": "triangle"}, "peak_shape"),
+        ({"baseline": "wavy"}, "baseline"),
+        ({"noise": "pink"}, "noise"),
+        ({"wavenumber_range": (10, 5)}, "increasing"),
+        ({"n_samples_per_class": [1, 2]}, "entries"),
+        ({"weights": [1, -1, 1]}, "weights"),
+    ],
+)
+def test_make_spectra_bad_arguments(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        make_spectra(**kwargs)
