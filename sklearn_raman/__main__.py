@@ -30,10 +30,16 @@ def _load(args):
         n_classes=args.n_classes,
         n_samples_per_class=args.n_samples_per_class,
         n_points=args.n_points,
+        snr_db=args.snr_db,
         random_state=args.seed,
     )
     X = MinMaxPerSpectrum().fit_transform(X)
-    return X, y, f"synthetic make_spectra(n_classes={args.n_classes}, seed={args.seed})"
+    desc = (
+        f"synthetic make_spectra(n_classes={args.n_classes}, "
+        f"n_samples_per_class={args.n_samples_per_class}, n_points={args.n_points}, "
+        f"snr_db={args.snr_db}, random_state={args.seed})"
+    )
+    return X, y, desc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,9 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--start", type=float, default=None, help="grid start, cm-1")
     bench.add_argument("--stop", type=float, default=None, help="grid stop, cm-1")
     bench.add_argument("--step", type=float, default=None, help="grid step, cm-1")
-    bench.add_argument("--n-classes", type=int, default=10)
-    bench.add_argument("--n-samples-per-class", type=int, default=40)
+    bench.add_argument("--n-classes", type=int, default=20)
+    bench.add_argument("--n-samples-per-class", type=int, default=20)
     bench.add_argument("--n-points", type=int, default=800)
+    bench.add_argument("--snr-db", type=float, default=15.0, help="synthetic noise")
     names = list(classical_baselines())
     bench.add_argument("--models", nargs="+", default=names, choices=names)
     bench.add_argument("--repeats", type=int, default=3)

@@ -25,8 +25,9 @@ def test_count_per_class_and_multiplier():
     _, y_res = aug.fit_resample(X, y)
     assert Counter(y_res.tolist()) == {0: 60, 1: 60}
     assert aug.n_augmented_ == {0: 40, 1: 55}
-    _, y_res = ShiftNoiseAugmenter(sampling_strategy="minority", multiplier=2
-                                   ).fit_resample(X, y)
+    _, y_res = ShiftNoiseAugmenter(
+        sampling_strategy="minority", multiplier=2
+    ).fit_resample(X, y)
     assert Counter(y_res.tolist()) == {0: 40, 1: 40}
 
 
@@ -47,7 +48,11 @@ def test_shift_range_in_wavenumbers():
     X = np.exp(-0.5 * ((wn - 350) / 3) ** 2)[None, :].repeat(200, axis=0)
     y = np.r_[np.zeros(100), np.ones(100)].astype(int)
     X_res, _ = ShiftNoiseAugmenter(
-        multiplier=2, shift=5.0, snr_db=None, scale=(1, 1), wavenumbers=wn,
+        multiplier=2,
+        shift=5.0,
+        snr_db=None,
+        scale=(1, 1),
+        wavenumbers=wn,
         random_state=0,
     ).fit_resample(X, y)
     centres = (X_res[200:] * wn).sum(axis=1) / X_res[200:].sum(axis=1)
@@ -77,8 +82,9 @@ def test_noise_level_and_dtype():
     out = augment_spectra(X, shift=0, snr_db=20, scale=(1, 1), random_state=0)
     assert out.dtype == np.float32
     assert np.std(out[:, :40]) == pytest.approx(0.1, rel=0.05)
-    out = augment_spectra(X, shift=0, snr_db=None, noise_std=0.05, scale=(1, 1),
-                          random_state=0)
+    out = augment_spectra(
+        X, shift=0, snr_db=None, noise_std=0.05, scale=(1, 1), random_state=0
+    )
     assert np.std(out[:, :40]) == pytest.approx(0.05, rel=0.05)
     with pytest.raises(ValueError, match="not both"):
         augment_spectra(X, snr_db=20, noise_std=0.1)
@@ -86,14 +92,16 @@ def test_noise_level_and_dtype():
 
 def test_baseline_drift_and_scale():
     X = np.ones((300, 50))
-    out = augment_spectra(np.vstack([X, 2 * X]), shift=0, snr_db=None,
-                          scale=(0.5, 1.5), random_state=0)
+    out = augment_spectra(
+        np.vstack([X, 2 * X]), shift=0, snr_db=None, scale=(0.5, 1.5), random_state=0
+    )
     ratio = out[:, 0] / np.r_[np.ones(300), 2 * np.ones(300)]
     assert 0.5 <= ratio.min() < 0.6 and 1.4 < ratio.max() <= 1.5
     base = np.zeros((200, 50))
     base[:, 25] = 1.0
-    drift = augment_spectra(base, shift=0, snr_db=None, scale=(1, 1),
-                            baseline_drift=0.2, random_state=0)
+    drift = augment_spectra(
+        base, shift=0, snr_db=None, scale=(1, 1), baseline_drift=0.2, random_state=0
+    )
     edges = drift[:, [0, -1]]
     assert np.abs(edges).max() <= 0.4 + 1e-9 and np.abs(edges).max() > 0.2
 
@@ -132,13 +140,16 @@ class RecordingKNN(ClassifierMixin, BaseEstimator):
 
 
 def test_in_imblearn_pipeline_fit_time_only():
-    X, y = make_spectra(n_classes=2, n_samples_per_class=[100, 10], snr_db=25,
-                        random_state=0)
-    pipe = Pipeline([
-        ("norm", MinMaxPerSpectrum()),
-        ("augment", ShiftNoiseAugmenter(random_state=0)),
-        ("clf", RecordingKNN()),
-    ]).fit(X, y)
+    X, y = make_spectra(
+        n_classes=2, n_samples_per_class=[100, 10], snr_db=25, random_state=0
+    )
+    pipe = Pipeline(
+        [
+            ("norm", MinMaxPerSpectrum()),
+            ("augment", ShiftNoiseAugmenter(random_state=0)),
+            ("clf", RecordingKNN()),
+        ]
+    ).fit(X, y)
     clf = pipe.named_steps["clf"]
     assert clf.fit_X_.shape == (200, X.shape[1])  # balanced 100:100 at fit
     X_test, _ = make_spectra(n_classes=2, n_samples_per_class=5, random_state=1)
@@ -146,5 +157,6 @@ def test_in_imblearn_pipeline_fit_time_only():
     pipe.predict(X_test)
     np.testing.assert_array_equal(X_test, X_copy)
     # predict-time data went through the normaliser only, never the augmenter
-    np.testing.assert_array_equal(clf.predict_X_,
-                                  MinMaxPerSpectrum().fit_transform(X_test))
+    np.testing.assert_array_equal(
+        clf.predict_X_, MinMaxPerSpectrum().fit_transform(X_test)
+    )

@@ -127,12 +127,16 @@ def test_read_spectra_errors(tmp_path):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Actinolite__R040063-4__Raman__514__0__ccw__Raman_Data_Processed__1.txt",
-         "R040063"),
+        (
+            "Actinolite__R040063-4__Raman__514__0__ccw__Raman_Data_Processed__1.txt",
+            "R040063",
+        ),
         ("Abhurite__R060227__Raman__532__0__unoriented__x__3.txt", "R060227"),
         ("Amblygonite__X050012.3__Raman__785__0__unoriented__x__6450.txt", "X050012"),
-        ("Miargyrite__altered__Raman__532__0__unoriented__x__7114.txt",
-         "Miargyrite__altered"),
+        (
+            "Miargyrite__altered__Raman__532__0__unoriented__x__7114.txt",
+            "Miargyrite__altered",
+        ),
         ("/some/dir/plain_spectrum.csv", "plain_spectrum"),
     ],
 )
@@ -144,7 +148,12 @@ def test_all_rruff_raw_files(rruff_raw):
     data = read_spectra(rruff_raw, label_from="rruff_name")
     assert len(data.spectra) == 384
     assert sorted(set(data.y)) == [
-        "Actinolite", "Adamite", "Aegirine", "Aenigmatite", "Akermanite", "Albite",
+        "Actinolite",
+        "Adamite",
+        "Aegirine",
+        "Aenigmatite",
+        "Akermanite",
+        "Albite",
     ]
     for path, group, meta in zip(data.filenames, data.groups, data.metadata):
         assert group == meta["RRUFFID"] == rruff_sample_id(path)
@@ -184,32 +193,46 @@ def test_load_rruff_sang2021_errors(tmp_path):
 
 def test_make_spectra_shapes_and_reproducibility():
     X, y, wn = make_spectra(
-        n_classes=4, n_samples_per_class=6, n_points=300, return_wavenumbers=True,
+        n_classes=4,
+        n_samples_per_class=6,
+        n_points=300,
+        return_wavenumbers=True,
         random_state=1,
     )
     assert X.shape == (24, 300) and wn.shape == (300,)
     assert np.bincount(y).tolist() == [6, 6, 6, 6]
-    X2, y2 = make_spectra(n_classes=4, n_samples_per_class=6, n_points=300,
-                          random_state=1)
+    X2, y2 = make_spectra(
+        n_classes=4, n_samples_per_class=6, n_points=300, random_state=1
+    )
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)
-    X3, _ = make_spectra(n_classes=4, n_samples_per_class=6, n_points=300,
-                         random_state=2)
+    X3, _ = make_spectra(
+        n_classes=4, n_samples_per_class=6, n_points=300, random_state=2
+    )
     assert not np.allclose(X, X3)
 
 
 def test_make_spectra_imbalance():
     _, y = make_spectra(n_classes=2, n_samples_per_class=[30, 3], random_state=0)
     assert np.bincount(y).tolist() == [30, 3]
-    _, y = make_spectra(n_classes=3, n_samples_per_class=20, weights=[0.5, 0.3, 0.2],
-                        random_state=0)
+    _, y = make_spectra(
+        n_classes=3, n_samples_per_class=20, weights=[0.5, 0.3, 0.2], random_state=0
+    )
     assert np.bincount(y).tolist() == [30, 18, 12]
 
 
 def test_make_spectra_noise_level():
-    kw = dict(n_classes=1, n_samples_per_class=200, n_points=400, shift=0.0,
-              amplitude_jitter=0.0, scale=(1, 1), baseline=None, random_state=0,
-              shuffle=False)
+    kw = dict(
+        n_classes=1,
+        n_samples_per_class=200,
+        n_points=400,
+        shift=0.0,
+        amplitude_jitter=0.0,
+        scale=(1, 1),
+        baseline=None,
+        random_state=0,
+        shuffle=False,
+    )
     clean, _ = make_spectra(snr_db=None, **kw)
     noisy, _ = make_spectra(snr_db=20.0, **kw)
     # 20 dB: noise std is a tenth of the strongest band
@@ -220,14 +243,20 @@ def test_make_spectra_noise_level():
 
 
 def test_make_spectra_ragged_and_peaks():
-    X, y = make_spectra(n_classes=2, n_samples_per_class=5, n_points=200, ragged=True,
-                        random_state=0)
+    X, y = make_spectra(
+        n_classes=2, n_samples_per_class=5, n_points=200, ragged=True, random_state=0
+    )
     assert len(X) == 10 and y.shape == (10,)
     sizes = {wn.size for wn, _ in X}
     assert len(sizes) > 1 and all(wn.size == x.size for wn, x in X)
     assert all(200 <= wn[0] < wn[-1] <= 1800 for wn, _ in X)
-    X, _ = make_spectra(n_classes=1, n_samples_per_class=3, peak_shape="lorentzian",
-                        baseline="linear", random_state=0)
+    X, _ = make_spectra(
+        n_classes=1,
+        n_samples_per_class=3,
+        peak_shape="lorentzian",
+        baseline="linear",
+        random_state=0,
+    )
     assert np.isfinite(X).all()
 
 

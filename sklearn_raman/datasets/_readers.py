@@ -83,6 +83,7 @@ def read_spectrum(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, dict
         raise FileNotFoundError(f"no such spectrum file: {path}")
     metadata: dict = {}
     rows: list[list[float]] = []
+    linenos: list[int] = []
     last_key = None
     for lineno, line in enumerate(_read_text(path).splitlines(), start=1):
         text = line.strip()
@@ -119,13 +120,16 @@ def read_spectrum(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, dict
                 f"{path}, line {lineno}: expected two numbers (wavenumber, "
                 f"intensity), got {len(numbers)}: {text[:60]!r}"
             )
-        if not np.isfinite(numbers[:2]).all():
-            raise SpectrumFileError(f"{path}, line {lineno}: NaN or inf in {text!r}")
         rows.append(numbers[:2])
+        linenos.append(lineno)
         last_key = None
     if not rows:
         raise SpectrumFileError(f"{path}: no data rows (wavenumber, intensity) found")
     data = np.asarray(rows, dtype=np.float64)
+    bad = ~np.isfinite(data).all(axis=1)
+    if bad.any():
+        lineno = linenos[int(np.argmax(bad))]
+        raise SpectrumFileError(f"{path}, line {lineno}: NaN or inf in a data row")
     order = np.argsort(data[:, 0], kind="stable")
     return data[order, 0], data[order, 1], metadata
 

@@ -75,6 +75,7 @@ class BaselineCorrector(SpectralTransformer):
         "wavenumbers": ["array-like", None],
         "n_jobs": [Integral, None],
     }
+
     def __init__(
         self,
         method: str = "asls",
