@@ -49,10 +49,6 @@ def test_sklearn_compatible(estimator, check):
         estimator_checks_generator(
             ShiftNoiseAugmenter(random_state=0),
             mark="xfail",
-            expected_failed_checks={
-                "check_samplers_pandas_sparse": "spectra are dense: sparse input, "
-                "pandas sparse included, is refused with a TypeError"
-            },
         )
     ),
     ids=lambda obj: getattr(getattr(obj, "func", obj), "__name__", None),

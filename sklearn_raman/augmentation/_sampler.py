@@ -8,6 +8,7 @@ from numbers import Real
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
+from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import FLOAT_DTYPES, validate_data
@@ -31,6 +32,9 @@ class ShiftNoiseAugmenter(BaseOverSampler):
     by ``multiplier``. With ``multiplier=3`` and a balanced data set each spectrum
     gets two augmented copies. Copies are drawn evenly from the spectra of a
     class (each spectrum used ``k`` or ``k + 1`` times).
+
+    Sparse input is accepted (as by imbalanced-learn's samplers) and returned
+    sparse; the copies themselves are dense, since noise fills every point.
 
     Parameters
     ----------
@@ -112,7 +116,9 @@ class ShiftNoiseAugmenter(BaseOverSampler):
 
     def _check_X_y(self, X, y, accept_sparse=None):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(self, X=X, y=y, reset=True, dtype=FLOAT_DTYPES)
+        X, y = validate_data(
+            self, X=X, y=y, reset=True, dtype=FLOAT_DTYPES, accept_sparse=["csr", "csc"]
+        )
         return X, y, binarize_y
 
     def _fit_resample(self, X, y):
@@ -141,8 +147,9 @@ class ShiftNoiseAugmenter(BaseOverSampler):
         if not sources:
             return X.copy(), y.copy()
         sources = np.concatenate(sources)
+        X_src = X[sources].toarray() if sparse.issparse(X) else X[sources]
         X_new = augment_spectra(
-            X[sources],
+            X_src,
             shift=self.shift,
             snr_db=self.snr_db,
             noise_std=self.noise_std,
@@ -151,11 +158,14 @@ class ShiftNoiseAugmenter(BaseOverSampler):
             wavenumbers=axis,
             random_state=rng,
         )
-        return np.vstack([X, X_new]), np.concatenate([y, y[sources]])
+        y_new = np.concatenate([y, y[sources]])
+        if sparse.issparse(X):  # perturbed copies are dense; keep the container
+            return sparse.vstack([X, sparse.csr_matrix(X_new)], format=X.format), y_new
+        return np.vstack([X, X_new]), y_new
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.allow_nan = False
         tags.input_tags.string = False
         tags.sampler_tags.sample_indices = False
