@@ -1,0 +1,144 @@
+"""Shared structure of the spectrum networks: pad, features, neck, classifier."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def scaled(channels: int, width: float) -> int:
+    """Channel count scaled by a width multiplier (at least 1)."""
+    return max(1, int(round(channels * width)))
+
+
+@torch.no_grad()
+def _probe(module: nn.Module, in_channels: int, length: int) -> torch.Size | None:
+    """Output shape of ``module`` on a zero input of ``length`` points, or None."""
+    was_training = module.training
+    module.eval()
+    try:
+        return module(torch.zeros(1, in_channels, length)).shape
+    except RuntimeError:
+        return None
+    finally:
+        module.train(was_training)
+
+
+def min_input_length(
+    module: nn.Module, in_channels: int = 1, limit: int = 1 << 16
+) -> int:
+    """Smallest input length for which ``module`` gives a non-empty output."""
+
+    def works(length: int) -> bool:
+        shape = _probe(module, in_channels, length)
+        return shape is not None and shape[-1] >= 1
+
+    hi = 1
+    while not works(hi):
+        hi *= 2
+        if hi > limit:
+            raise ValueError(
+                f"{type(module).__name__} accepts no input up to {limit} points"
+            )
+    lo = hi // 2  # invariant: hi works, lo does not (or is 0)
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if works(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def dense_block(
+    n_in: int, n_out: int, dropout: float, activation: type = nn.ReLU, norm: bool = True
+) -> nn.Sequential:
+    """Linear → BatchNorm (optional) → activation → Dropout."""
+    layers: list[nn.Module] = [nn.Linear(n_in, n_out)]
+    if norm:
+        layers.append(nn.BatchNorm1d(n_out))
+    layers.append(activation())
+    if dropout:
+        layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*layers)
+
+
+class SpectrumNet(nn.Module):
+    """Base of the 1D CNNs: ``classifier(neck(features(pad(x))))``.
+
+    Subclasses build ``features`` (a module mapping (batch, 1, length) to
+    (batch, channels, length')), then call :meth:`_build_head` with a function
+    that makes the ``neck`` from the flattened feature size. ``neck`` maps the
+    features to the penultimate embedding; ``classifier`` is the final linear
+    layer, the one replaced when fine-tuning to a new label set.
+
+    Inputs of shape (batch, n_points) or (batch, 1, n_points) are accepted; an
+    input shorter than the net's minimum length ``min_length`` is zero-padded on
+    the right, so any length >= 1 works.
+    """
+
+    features: nn.Module
+    neck: nn.Module
+    classifier: nn.Linear
+
+    def __init__(self, n_points: int, n_classes: int):
+        super().__init__()
+        if n_points < 1 or n_classes < 1:
+            raise ValueError(
+                f"n_points and n_classes must be >= 1; got {n_points}, {n_classes}"
+            )
+        self.n_points = int(n_points)
+        self.n_classes = int(n_classes)
+
+    def _build_head(self, make_neck) -> None:
+        """Size the head from the features' output at this net's input length."""
+        self.min_length = min_input_length(self.features)
+        self.input_length = max(self.n_points, self.min_length)
+        shape = _probe(self.features, 1, self.input_length)
+        self.feature_shape = tuple(shape[1:])
+        self.neck, embed_dim = make_neck(int(torch.Size(shape[1:]).numel()), shape[1])
+        self.embedding_dim = embed_dim
+        self.classifier = nn.Linear(embed_dim, self.n_classes)
+
+    def pad(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, n) or (batch, 1, n) → (batch, 1, max(n, min_length))."""
+        if x.dim() == 2:
+            x = x.unsqueeze(1)
+        if x.shape[-1] < self.min_length:
+            x = F.pad(x, (0, self.min_length - x.shape[-1]))
+        return x
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """Penultimate embedding, the input of ``classifier``."""
+        return self.neck(self.features(self.pad(x)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits of shape (batch, n_classes)."""
+        return self.classifier(self.embed(x))
+
+    def feature_layers(self) -> list[nn.Module]:
+        """The modules kept frozen by ``freeze="features"`` when fine-tuning."""
+        return [self.features]
+
+
+def flatten_neck(
+    units,
+    dropout: float,
+    activation: type = nn.ReLU,
+    norm: bool = True,
+    dropout_first: bool = False,
+):
+    """Neck maker: flatten, then one dense block per entry of ``units``."""
+
+    def make(n_flat: int, n_channels: int):
+        layers: list[nn.Module] = [nn.Flatten()]
+        n_in = n_flat
+        if dropout_first and dropout:
+            layers.append(nn.Dropout(dropout))
+        for n_out in units:
+            layers.append(dense_block(n_in, n_out, dropout, activation, norm))
+            n_in = n_out
+        return nn.Sequential(*layers), n_in
+
+    return make
