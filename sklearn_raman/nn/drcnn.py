@@ -15,8 +15,11 @@ def _conv(c_in: int, c_out: int, kernel_size: int) -> nn.Conv1d:
 
 
 class _RecursiveFeatures(nn.Module):
-    """Embedding, D recursions of one shared convolution, shared supervision
-    layers Y and Z on every recursion, and their level-weighted fusion."""
+    """Embedding, D recursions of one shared convolution, and their fusion.
+
+    The shared supervision layers Y and Z run on every recursion; their outputs
+    are fused with the level weights.
+    """
 
     def __init__(
         self,

@@ -1,5 +1,8 @@
-"""The comparison networks of the papers: Liu 2017, DeepCID 2019, Zhang 2020,
-and the 1D LeNet and AlexNet of the MICRO 2024 microplastics study."""
+"""The comparison networks of the papers.
+
+Liu 2017, DeepCID 2019, Zhang 2020, and the 1D LeNet and AlexNet of the MICRO
+2024 microplastics study.
+"""
 
 from __future__ import annotations
 
@@ -139,11 +142,11 @@ class DeepCID(SpectrumNet):
 
 
 class ZhangCNN(SpectrumNet):
-    """CNN after Zhang et al. (2020), "Transfer-learning-based Raman spectra
-    identification".
+    """CNN after Zhang et al. (2020), transfer learning for Raman spectra.
 
-    Zhang et al. use a plain CNN of stacked convolution and pooling blocks with
-    a dense head, pre-trained on a large library and fine-tuned. Their exact
+    Zhang et al. ("Transfer-learning-based Raman spectra identification") use a
+    plain CNN of stacked convolution and pooling blocks with a dense head,
+    pre-trained on a large library and fine-tuned. Their exact
     layer table was not available to us; this reconstruction uses four blocks of
     a 5-point "same" convolution, batch normalisation, ReLU and max pooling (2)
     with 32, 64, 128 and 256 filters, then flatten, dense 512 with ReLU and

@@ -11,7 +11,7 @@ from ._base import SpectrumNet, scaled
 
 
 class SqueezeExcitation1D(nn.Module):
-    """Channel attention of Hu et al. (2018): global pool, bottleneck MLP, sigmoid gate."""
+    """Channel attention of Hu et al. (2018): pool, bottleneck MLP, sigmoid gate."""
 
     def __init__(self, channels: int, reduction: int = 8):
         super().__init__()
@@ -25,6 +25,7 @@ class SqueezeExcitation1D(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reweight the channels of ``x`` (batch, channels, length)."""
         return x * self.gate(x)
 
 
@@ -60,6 +61,7 @@ class BasicBlock1D(nn.Module):
         self.act = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Residual plus shortcut, then ReLU."""
         return self.act(self.residual(x) + self.shortcut(x))
 
 
@@ -119,7 +121,8 @@ class ResNet1D(SpectrumNet):
         super().__init__(n_points, n_classes)
         if len(blocks) != len(channels):
             raise ValueError(
-                f"blocks and channels need one entry per stage; got {blocks}, {channels}"
+                "blocks and channels need one entry per stage; "
+                f"got {blocks}, {channels}"
             )
         widths = [scaled(c, width) for c in channels]
         layers: list[nn.Module] = [
