@@ -16,6 +16,18 @@ from .datasets import (
     read_spectrum,
     rruff_sample_id,
 )
+from .neural import (
+    AlexNet1DClassifier,
+    DeepCIDClassifier,
+    DRCNNClassifier,
+    LeNet1DClassifier,
+    LiuCNNClassifier,
+    ResNet1DClassifier,
+    SEResNet1DClassifier,
+    SpectrumNetClassifier,
+    VGG1DClassifier,
+    ZhangCNNClassifier,
+)
 from .preprocessing import (
     BaselineCorrector,
     CosmicRayRemover,
@@ -30,6 +42,16 @@ from .preprocessing import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AlexNet1DClassifier",
+    "DRCNNClassifier",
+    "DeepCIDClassifier",
+    "LeNet1DClassifier",
+    "LiuCNNClassifier",
+    "ResNet1DClassifier",
+    "SEResNet1DClassifier",
+    "SpectrumNetClassifier",
+    "VGG1DClassifier",
+    "ZhangCNNClassifier",
     "BaselineCorrector",
     "CosmicRayRemover",
     "Cropper",

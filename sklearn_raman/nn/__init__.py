@@ -7,7 +7,9 @@ embedding) and ``classifier`` (the output layer).
 """
 
 from ._base import SpectrumNet, min_input_length
+from .augment import SpectrumAugment
 from .drcnn import DRCNN
+from .losses import SpectrumLoss
 from .reference import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
 from .resnet import ResNet1D, SEResNet1D, SqueezeExcitation1D
 from .vgg import VGG1D
@@ -21,6 +23,8 @@ __all__ = [
     "LiuCNN",
     "ResNet1D",
     "SEResNet1D",
+    "SpectrumAugment",
+    "SpectrumLoss",
     "SpectrumNet",
     "SqueezeExcitation1D",
     "ZhangCNN",

@@ -1,0 +1,49 @@
+"""The module skorch trains: a spectrum net plus training-time behaviour."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..nn import SpectrumNet
+
+
+class TrainingModule(nn.Module):
+    """Wrap a :class:`~sklearn_raman.nn.SpectrumNet` for training.
+
+    In training mode it perturbs the batch (``augment``) and, for nets with
+    intermediate predictions and ``deep_supervision``, returns ``(logits,
+    level_logits)`` for :class:`~sklearn_raman.nn.SpectrumLoss`. With
+    ``autocast_dtype`` set and a CUDA input the forward pass runs under
+    :func:`torch.autocast` (mixed precision on GPUs only); logits come back in
+    float32.
+    """
+
+    def __init__(
+        self,
+        net: SpectrumNet,
+        augment: nn.Module | None = None,
+        deep_supervision: bool = False,
+        autocast_dtype: torch.dtype | None = None,
+    ):
+        super().__init__()
+        self.net = net
+        self.augment = augment if augment is not None else nn.Identity()
+        self.deep_supervision = deep_supervision
+        self.autocast_dtype = autocast_dtype
+
+    def _forward(self, x: torch.Tensor):
+        x = self.augment(x)
+        if self.training and self.deep_supervision:
+            return self.net.forward_with_levels(x)
+        return self.net(x)
+
+    def forward(self, x: torch.Tensor):
+        """Logits, or (logits, level_logits) when training with deep supervision."""
+        if self.autocast_dtype is not None and x.is_cuda:
+            with torch.autocast("cuda", dtype=self.autocast_dtype):
+                out = self._forward(x)
+            if isinstance(out, tuple):
+                return tuple(o.float() for o in out)
+            return out.float()
+        return self._forward(x)
