@@ -1,4 +1,4 @@
-"""Deep spectrum classifiers: scikit-learn estimators that train torch nets via skorch."""
+"""Deep spectrum classifiers: scikit-learn estimators training torch nets via skorch."""
 
 from ._base import SpectrumNetClassifier, resolve_device
 from ._drcnn import DRCNNClassifier

@@ -1,4 +1,4 @@
-"""SpectrumNetClassifier: the scikit-learn estimator around skorch shared by all nets."""
+"""SpectrumNetClassifier: the scikit-learn estimator around skorch, for every net."""
 
 from __future__ import annotations
 
@@ -313,7 +313,8 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
             unknown = set(self.augment) - set(AUGMENT_DEFAULTS)
             if unknown:
                 raise ValueError(
-                    f"augment takes the keys {sorted(AUGMENT_DEFAULTS)}; got {sorted(unknown)}"
+                    f"augment takes the keys {sorted(AUGMENT_DEFAULTS)}; "
+                    f"got {sorted(unknown)}"
                 )
             params.update(self.augment)
         return SpectrumAugment(**params)

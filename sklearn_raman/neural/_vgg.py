@@ -18,8 +18,9 @@ class VGG1DClassifier(SpectrumNetClassifier):
 
     Parameters
     ----------
-    blocks : sequence of (int, int), default=((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
-        (channels, convolutions) per block.
+    blocks : sequence of (int, int), default=SANG2021_BLOCKS
+        (channels, convolutions) per block; the paper's ((64, 2), (128, 2),
+        (256, 4), (512, 4), (512, 4)).
     width : float, default=1.0
         Channel multiplier (e.g. 0.25 for a 16-fold cheaper net on a CPU).
     dense_units : sequence of int, default=(512, 512)
