@@ -12,7 +12,13 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
@@ -68,7 +74,9 @@ def _softmax(logits: torch.Tensor) -> torch.Tensor:
     return torch.softmax(logits, dim=-1)
 
 
-class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
+class SpectrumNetClassifier(
+    ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Base of the deep spectrum classifiers: a scikit-learn estimator over skorch.
 
     Subclasses add the network's own parameters to ``__init__`` and implement
@@ -77,6 +85,10 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
     determinism, persistence and transfer learning — lives here. The skorch
     :class:`~skorch.NeuralNetClassifier` is built in :meth:`fit` and held as
     ``net_`` (composition, so the estimator passes scikit-learn's checks).
+
+    It is a classifier (``predict``, ``predict_proba``, ``score``) and also a
+    transformer: ``transform`` gives the penultimate embedding, so a fitted
+    network can feed another estimator (e.g. a kNN on learnt features).
 
     The defaults are the training recipe of Sang et al. (2021) and Zhou et al.
     (2022): Adam with learning rate 1e-4, batches of 32, up to 200 epochs, early
@@ -103,7 +115,8 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
         (per batch), or reduction on a validation-loss plateau.
     patience : int or None, default=30
         Epochs without a better validation accuracy before training stops; the
-        best weights are restored. None: no early stopping.
+        best weights are restored. With ``class_weight`` the validation loss,
+        which carries the weights, is monitored instead. None: no early stopping.
     validation_fraction : float, default=0.2
         Share of the training data held out (stratified when every class has 2
         or more spectra) to monitor accuracy. 0: no validation split and no early
@@ -322,17 +335,15 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
     def _callbacks(self, has_valid: bool, steps_per_epoch: int, max_epochs: int, lr):
         callbacks = []
         if has_valid and self.patience is not None:
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_acc",
-                        lower_is_better=False,
-                        patience=self.patience,
-                        load_best=True,
-                    ),
-                )
+            # class weights change what "best" means: follow the weighted loss
+            weighted = self.class_weight is not None
+            stopper = EarlyStopping(
+                monitor="valid_loss" if weighted else "valid_acc",
+                lower_is_better=weighted,
+                patience=self.patience,
+                load_best=True,
             )
+            callbacks.append(("early_stopping", stopper))
         if self.lr_schedule == "cosine":
             callbacks.append(
                 (
@@ -476,7 +487,8 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Softmax probabilities, columns in the order of ``classes_``.
         """
-        return self.net_.predict_proba(self._check_X(X)).astype(np.float64)
+        X = self._check_X(X)
+        return self.net_.predict_proba(X).astype(np.float64)
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels.
@@ -491,7 +503,8 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             ``classes_[argmax(predict_proba(X))]``.
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def transform(self, X) -> np.ndarray:
         """Penultimate embedding of each spectrum (the input of the output layer).
@@ -520,6 +533,15 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
         finally:
             net.train(was_training)
         return torch.cat(parts).numpy()
+
+    @property
+    def _n_features_out(self) -> int:
+        return self.module_.embedding_dim
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]  # embeddings are float32
+        return tags
 
     # -- transfer learning ------------------------------------------------------
     def fine_tune(
@@ -582,6 +604,12 @@ class SpectrumNetClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     # -- persistence ------------------------------------------------------------
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # skorch maps a CUDA-trained net to the CPU when CUDA is missing
+        if "net_" in self.__dict__:
+            self.device_ = str(self.net_.device)
+
     def save_weights(self, path: str | os.PathLike) -> None:
         """Save the network's weights and labels to a safetensors file.
 

@@ -73,9 +73,9 @@ class _RecursiveFeatures(nn.Module):
         return out
 
     def fuse(self, levels: list[torch.Tensor]) -> torch.Tensor:
-        stacked = torch.stack(levels)  # (D, batch, channels, length)
         w = self.level_weights / self.level_weights.sum()
-        return torch.einsum("d,dbcl->bcl", w, stacked)
+        # an elementwise sum, not a matmul: results do not depend on the batch size
+        return sum(w[i] * level for i, level in enumerate(levels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.reconstruction(self.fuse(self.levels(x)))
