@@ -12,6 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.special import softmax
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -41,6 +42,8 @@ OPTIMIZERS = {
     "sgd": torch.optim.SGD,
     "rmsprop": torch.optim.RMSprop,
 }
+#: rows per inference chunk (every chunk is padded to it), by device type
+INFERENCE_CHUNK = {"cpu": 64, "cuda": 1024}
 AUGMENT_DEFAULTS = {"shift": 2.0, "snr_db": 40.0, "scale": (0.9, 1.1)}
 
 
@@ -434,6 +437,8 @@ class SpectrumNetClassifier(
             iterator_train__shuffle=True,
             iterator_train__generator=torch.Generator().manual_seed(seed),
             iterator_valid__batch_size=max(256, self.batch_size),
+            # a loader draws its base seed from its generator: keep the global RNG out
+            iterator_valid__generator=torch.Generator(),
             device=device,
             verbose=self.verbose,
             **opt_kwargs,
@@ -458,9 +463,20 @@ class SpectrumNetClassifier(
         )
         with seeded_torch(seed + 1):
             skorch_net.fit(torch.tensor(X_tr), torch.tensor(y_tr))
-        self.net_ = skorch_net
+        self._set_net(skorch_net)
         self.history_ = skorch_net.history
         self.device_ = device
+
+    def _set_net(self, skorch_net: NeuralNetClassifier) -> None:
+        # The module was handed to skorch as an instance, so skorch's ``module``
+        # parameter is the trained (possibly CUDA) module itself. Declare it
+        # device-dependent, so that pickles map it to the CPU like ``module_``.
+        if "module" not in skorch_net.cuda_dependent_attributes_:
+            skorch_net.cuda_dependent_attributes_ = [
+                *skorch_net.cuda_dependent_attributes_,
+                "module",
+            ]
+        self.net_ = skorch_net
 
     # -- prediction -------------------------------------------------------------
     @property
@@ -473,6 +489,37 @@ class SpectrumNetClassifier(
         check_is_fitted(self, "net_")
         X = validate_data(self, X, dtype=np.float32, reset=False)
         return torch.tensor(X)
+
+    def _infer(self, X, *, embed: bool = False) -> np.ndarray:
+        """Logits (or embeddings) of ``X``, in chunks of a fixed size.
+
+        Every chunk is zero-padded to the same number of rows, so the kernels
+        see one shape and a spectrum gets bitwise the same output whether it is
+        predicted alone or in a batch (float32 kernels round differently for
+        different batch sizes).
+        """
+        X = self._check_X(X)
+        module = self.net_.module_
+        device = self.net_.device
+        chunk = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
+        was_training = module.training
+        module.eval()
+        outputs = []
+        try:
+            with torch.no_grad():
+                for start in range(0, len(X), chunk):
+                    part = X[start : start + chunk]
+                    n = len(part)
+                    if n < chunk:
+                        part = torch.cat(
+                            [part, part.new_zeros(chunk - n, part.shape[1])]
+                        )
+                    part = part.to(device)
+                    out = module.embed(part) if embed else module(part)
+                    outputs.append(out[:n].cpu())
+        finally:
+            module.train(was_training)
+        return torch.cat(outputs).numpy()
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities.
@@ -487,8 +534,7 @@ class SpectrumNetClassifier(
         proba : ndarray of shape (n_samples, n_classes)
             Softmax probabilities, columns in the order of ``classes_``.
         """
-        X = self._check_X(X)
-        return self.net_.predict_proba(X).astype(np.float64)
+        return softmax(self._infer(X).astype(np.float64), axis=1)
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels.
@@ -503,8 +549,8 @@ class SpectrumNetClassifier(
         y_pred : ndarray of shape (n_samples,)
             ``classes_[argmax(predict_proba(X))]``.
         """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        logits = self._infer(X)
+        return self.classes_[np.argmax(logits, axis=1)]
 
     def transform(self, X) -> np.ndarray:
         """Penultimate embedding of each spectrum (the input of the output layer).
@@ -517,22 +563,9 @@ class SpectrumNetClassifier(
         Returns
         -------
         embedding : ndarray of shape (n_samples, embedding_dim)
-            E.g. for a kNN on learnt features, or t-SNE plots.
+            Float32; e.g. for a kNN on learnt features, or t-SNE plots.
         """
-        X = self._check_X(X)
-        net = self.module_
-        device = next(net.parameters()).device
-        was_training = net.training
-        net.eval()
-        try:
-            with torch.no_grad():
-                parts = [
-                    net.embed(X[i : i + 256].to(device)).float().cpu()
-                    for i in range(0, len(X), 256)
-                ]
-        finally:
-            net.train(was_training)
-        return torch.cat(parts).numpy()
+        return self._infer(X, embed=True)
 
     @property
     def _n_features_out(self) -> int:
@@ -688,7 +721,7 @@ class SpectrumNetClassifier(
             ) from exc
         skorch_net = self._make_net(net, device)
         skorch_net.initialize()
-        self.net_ = skorch_net
+        self._set_net(skorch_net)
         self.classes_ = classes
         self.n_features_in_ = n_features
         self.history_ = skorch_net.history

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 from torch import nn
 
@@ -32,18 +34,24 @@ class TrainingModule(nn.Module):
         self.deep_supervision = deep_supervision
         self.autocast_dtype = autocast_dtype
 
-    def _forward(self, x: torch.Tensor):
-        x = self.augment(x)
-        if self.training and self.deep_supervision:
-            return self.net.forward_with_levels(x)
-        return self.net(x)
+    def _autocast(self, x: torch.Tensor):
+        if self.autocast_dtype is not None and x.is_cuda:
+            return torch.autocast("cuda", dtype=self.autocast_dtype)
+        return contextlib.nullcontext()
 
     def forward(self, x: torch.Tensor):
         """Logits, or (logits, level_logits) when training with deep supervision."""
-        if self.autocast_dtype is not None and x.is_cuda:
-            with torch.autocast("cuda", dtype=self.autocast_dtype):
-                out = self._forward(x)
-            if isinstance(out, tuple):
-                return tuple(o.float() for o in out)
-            return out.float()
-        return self._forward(x)
+        with self._autocast(x):
+            x = self.augment(x)
+            if self.training and self.deep_supervision:
+                out = self.net.forward_with_levels(x)
+            else:
+                out = self.net(x)
+        if isinstance(out, tuple):
+            return tuple(o.float() for o in out)
+        return out.float()
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """Penultimate embedding of the wrapped net, in float32."""
+        with self._autocast(x):
+            return self.net.embed(x).float()

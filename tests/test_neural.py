@@ -1,0 +1,319 @@
+import io
+import pickle
+import re
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from imblearn.pipeline import Pipeline as ImbPipeline
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.pipeline import Pipeline
+from tiny_nets import NET_PARAMS, tiny
+
+from sklearn_raman import MinMaxPerSpectrum, ShiftNoiseAugmenter, make_spectra
+from sklearn_raman.neural import (
+    CLASSIFIERS,
+    DRCNNClassifier,
+    SEResNet1DClassifier,
+    VGG1DClassifier,
+    resolve_device,
+)
+
+CLASSES = list(NET_PARAMS)
+
+
+@pytest.fixture(scope="module")
+def easy():
+    """Four well separated classes, string labels, train/test split."""
+    X, y = make_spectra(
+        n_classes=4, n_samples_per_class=40, n_points=256, snr_db=30, random_state=0
+    )
+    X = MinMaxPerSpectrum().fit_transform(X).astype(np.float32)
+    labels = np.array(["calcite", "quartz", "albite", "gypsum"])[y]
+    return train_test_split(X, labels, test_size=0.25, stratify=labels, random_state=0)
+
+
+def test_every_classifier_is_registered():
+    assert set(CLASSIFIERS) == set(NET_PARAMS)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_learns_easy_spectra(cls, easy):
+    X_train, X_test, y_train, y_test = easy
+    clf = tiny(cls, max_epochs=30, lr=NET_PARAMS[cls].get("lr", 3e-3)).fit(
+        X_train, y_train
+    )
+    assert clf.score(X_test, y_test) > 0.9
+    assert set(clf.classes_) == {"calcite", "quartz", "albite", "gypsum"}
+    proba = clf.predict_proba(X_test)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    np.testing.assert_array_equal(clf.predict(X_test), clf.classes_[proba.argmax(1)])
+    emb = clf.transform(X_test)
+    assert (
+        emb.shape == (len(X_test), clf.module_.embedding_dim)
+        and emb.dtype == np.float32
+    )
+    assert len(clf.history_) >= 1 and "valid_acc" in clf.history_[-1]
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_same_random_state_same_predictions(cls, easy):
+    X_train, X_test, y_train, _ = easy
+    state = torch.get_rng_state()
+    a = (
+        tiny(cls, max_epochs=3, augment=True)
+        .fit(X_train, y_train)
+        .predict_proba(X_test)
+    )
+    assert torch.equal(torch.get_rng_state(), state)  # global RNG untouched
+    b = (
+        tiny(cls, max_epochs=3, augment=True)
+        .fit(X_train, y_train)
+        .predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(a, b)
+    c = tiny(cls, max_epochs=3, augment=True, random_state=1).fit(X_train, y_train)
+    assert not np.array_equal(a, c.predict_proba(X_test))
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_pickle_joblib_and_safetensors_round_trips(cls, easy, tmp_path):
+    X_train, X_test, y_train, _ = easy
+    clf = tiny(cls, max_epochs=2).fit(X_train, y_train)
+    expected = clf.predict_proba(X_test)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(clf)).predict_proba(X_test), expected
+    )
+    joblib.dump(clf, tmp_path / "model.joblib")
+    np.testing.assert_array_equal(
+        joblib.load(tmp_path / "model.joblib").predict_proba(X_test), expected
+    )
+    clf.save_weights(tmp_path / "model.safetensors")
+    fresh = tiny(cls, max_epochs=2).load_weights(tmp_path / "model.safetensors")
+    np.testing.assert_array_equal(fresh.classes_, clf.classes_)
+    assert fresh.n_features_in_ == X_train.shape[1]
+    np.testing.assert_allclose(fresh.predict_proba(X_test), expected, rtol=1e-6)
+
+
+def test_load_weights_errors(easy, tmp_path):
+    X_train, _, y_train, _ = easy
+    path = tmp_path / "vgg.safetensors"
+    tiny(VGG1DClassifier, max_epochs=1).fit(X_train, y_train).save_weights(path)
+    wider = tiny(VGG1DClassifier, blocks=((32, 1),) * 5)
+    with pytest.raises(ValueError, match="do not fit this VGG1DClassifier"):
+        wider.load_weights(path)
+    with pytest.raises(ValueError, match="holds a VGG1DClassifier network"):
+        tiny(SEResNet1DClassifier).load_weights(path)
+
+
+def test_cuda_trained_model_loads_on_cpu(easy, monkeypatch):
+    """A pickle made on a GPU machine unpickles and predicts on a CPU-only one.
+
+    The mock tags the storages that CUDA training puts on the GPU (the net's
+    parameters and buffers, the optimizer state) as CUDA storages while
+    pickling, as torch does on a GPU machine; everything else stays on the CPU.
+    """
+    X_train, X_test, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=2).fit(X_train, y_train)
+    expected = clf.predict_proba(X_test)
+    on_gpu = {t.untyped_storage().data_ptr() for t in clf.module_.state_dict().values()}
+    for state in clf.net_.optimizer_.state.values():
+        on_gpu |= {
+            v.untyped_storage().data_ptr() for v in state.values() if torch.is_tensor(v)
+        }
+    real_tag = torch.serialization.location_tag
+    clf.net_.device = clf.device_ = "cuda"
+    with monkeypatch.context() as m:
+        m.setattr(
+            torch.serialization,
+            "location_tag",
+            lambda s: "cuda:0" if s.data_ptr() in on_gpu else real_tag(s),
+        )
+        blob = pickle.dumps(clf)
+        weights = io.BytesIO()
+        torch.save(clf.module_.state_dict(), weights)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="CUDA"):  # the mock really made CUDA data
+        torch.load(io.BytesIO(weights.getvalue()))
+    with pytest.warns(UserWarning, match="CUDA"):
+        loaded = pickle.loads(blob)
+    assert loaded.device_ == "cpu" and str(loaded.net_.device) == "cpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X_test), expected)
+
+
+def test_device_resolution(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda"
+    assert resolve_device("cuda:1") == "cuda:1"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu"
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        assert resolve_device("cuda") == "cpu"
+
+
+def test_cuda_request_without_cuda_trains_on_cpu(easy):
+    X_train, _, y_train, _ = easy
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        clf = tiny(SEResNet1DClassifier, max_epochs=1, device="cuda").fit(
+            X_train, y_train
+        )
+    assert clf.device_ == "cpu" and clf.net_.module_.autocast_dtype is None
+
+
+def test_mixed_precision_only_on_cuda(easy, monkeypatch):
+    X_train, _, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=1).fit(X_train, y_train)
+    assert clf.net_.module_.autocast_dtype is None  # CPU: full precision
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    net = clf._make_net(clf.module_, "cuda")
+    assert net.module.autocast_dtype is torch.bfloat16
+    # on a CPU tensor the autocast branch is skipped: same logits as the bare net
+    x = torch.tensor(X_train[:4])
+    net.module.eval()
+    torch.testing.assert_close(net.module(x), clf.module_.eval()(x))
+
+
+def test_fine_tune_to_new_label_set(easy):
+    X_train, X_test, y_train, y_test = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=15, lr=3e-3).fit(X_train, y_train)
+    frozen_before = [p.clone() for p in clf.module_.features.parameters()]
+    new_y = np.where(np.isin(y_train, ["calcite", "quartz"]), "carbonate-ish", "other")
+    clf.fine_tune(X_train, new_y, max_epochs=20, lr=1e-2)
+    assert list(clf.classes_) == ["carbonate-ish", "other"]
+    assert clf.predict_proba(X_test).shape == (len(X_test), 2)
+    for before, after in zip(frozen_before, clf.module_.features.parameters()):
+        assert torch.equal(before, after) and not after.requires_grad
+    new_test = np.where(
+        np.isin(y_test, ["calcite", "quartz"]), "carbonate-ish", "other"
+    )
+    assert clf.score(X_test, new_test) > 0.9
+    with pytest.raises(ValueError, match="freeze must be"):
+        clf.fine_tune(X_train, new_y, freeze="nope")
+    with pytest.raises(ValueError, match="X has 10 features"):
+        clf.fine_tune(X_train[:, :10], new_y)
+
+
+def test_grid_search_in_pipeline_with_string_labels(easy):
+    X_train, X_test, y_train, y_test = easy
+    pipe = Pipeline(
+        [
+            ("norm", MinMaxPerSpectrum()),
+            ("cnn", tiny(SEResNet1DClassifier, max_epochs=10, batch_size=8)),
+        ]
+    )
+    grid = GridSearchCV(
+        pipe, {"cnn__lr": [3e-3, 1e-2], "cnn__kernel_size": [3, 5]}, cv=2
+    )
+    grid.fit(X_train, y_train)
+    assert set(grid.best_params_) == {"cnn__lr", "cnn__kernel_size"}
+    assert grid.predict(X_test).dtype.kind == "U"
+    assert grid.score(X_test, y_test) > 0.8
+
+
+def test_cross_val_score_beats_chance():
+    X, y = make_spectra(
+        n_classes=5, n_samples_per_class=24, n_points=400, snr_db=25, random_state=1
+    )
+    pipe = Pipeline(
+        [
+            ("norm", MinMaxPerSpectrum()),
+            ("cnn", tiny(SEResNet1DClassifier, max_epochs=20, lr=3e-3, batch_size=8)),
+        ]
+    )
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.mean() > 0.8  # chance: 0.2
+
+
+def test_inside_imblearn_pipeline_with_augmenter():
+    X, y = make_spectra(
+        n_classes=3, n_samples_per_class=[40, 10, 5], n_points=200, random_state=0
+    )
+    pipe = ImbPipeline(
+        [
+            ("norm", MinMaxPerSpectrum()),
+            ("augment", ShiftNoiseAugmenter(random_state=0)),
+            ("cnn", tiny(SEResNet1DClassifier, max_epochs=5)),
+        ]
+    ).fit(X, y)
+    assert pipe.predict(X).shape == (55,)
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "onecycle", "plateau"])
+def test_lr_schedules(easy, schedule):
+    X_train, _, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=3, lr_schedule=schedule).fit(
+        X_train, y_train
+    )
+    lrs = [group["lr"] for group in clf.net_.optimizer_.param_groups]
+    if schedule != "plateau":
+        assert lrs[0] != pytest.approx(clf.lr)
+
+
+def test_training_options(easy):
+    X_train, _, y_train, _ = easy
+    clf = tiny(
+        SEResNet1DClassifier,
+        max_epochs=3,
+        validation_fraction=0,
+        class_weight="balanced",
+        optimizer="sgd",
+        optimizer_kwargs={"momentum": 0.9},
+        weight_decay=1e-4,
+        label_smoothing=0.1,
+        augment={"shift": 3, "snr_db": None},
+    ).fit(X_train, y_train)
+    assert "valid_acc" not in clf.history_[-1] and len(clf.history_) == 3
+    assert isinstance(clf.net_.optimizer_, torch.optim.SGD)
+    assert clf.net_.optimizer_.param_groups[0]["momentum"] == 0.9
+    assert clf.net_.criterion_.label_smoothing == 0.1
+    assert clf.net_.criterion_.weight is not None
+    with pytest.raises(ValueError, match="augment takes the keys"):
+        tiny(SEResNet1DClassifier, augment={"shfit": 2}).fit(X_train, y_train)
+    with pytest.raises(ValueError, match="not a class of y"):
+        tiny(SEResNet1DClassifier, class_weight={"basalt": 2}).fit(X_train, y_train)
+
+
+def test_early_stopping_restores_best_weights(easy):
+    X_train, _, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=40, patience=2, lr=3e-3).fit(
+        X_train, y_train
+    )
+    history = clf.history_
+    assert len(history) < 40
+    best = max(h["valid_acc"] for h in history)
+    assert history[-1]["valid_acc"] <= best
+
+
+def test_deep_supervision_of_drcnn(easy):
+    X_train, _, y_train, _ = easy
+    clf = tiny(DRCNNClassifier, max_epochs=1, alpha=0.5).fit(X_train, y_train)
+    assert clf.net_.module_.deep_supervision and clf.net_.criterion_.alpha == 0.5
+    plain = tiny(DRCNNClassifier, max_epochs=1, alpha=0.0).fit(X_train, y_train)
+    assert not plain.net_.module_.deep_supervision
+
+
+def test_verbose_prints_epoch_table(easy, capsys):
+    X_train, _, y_train, _ = easy
+    tiny(SEResNet1DClassifier, max_epochs=2, verbose=0).fit(X_train, y_train)
+    assert capsys.readouterr().out == ""
+    tiny(SEResNet1DClassifier, max_epochs=2, verbose=1).fit(X_train, y_train)
+    out = capsys.readouterr().out
+    assert re.search(r"epoch\s+train_loss\s+valid_acc\s+valid_loss", out)
+
+
+def test_bad_input_errors(easy):
+    X_train, X_test, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=1)
+    with pytest.raises(ValueError, match="at least 2 classes; got 1 class"):
+        clf.fit(X_train, np.full(len(X_train), "calcite"))
+    X_nan = X_train.copy()
+    X_nan[0, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clf.fit(X_nan, y_train)
+    clf.fit(X_train, y_train)
+    with pytest.raises(ValueError, match="X has 100 features"):
+        clf.predict(X_test[:, :100])

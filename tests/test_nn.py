@@ -1,0 +1,132 @@
+import pytest
+import torch
+
+from sklearn_raman.nn import (
+    DRCNN,
+    VGG1D,
+    AlexNet1D,
+    DeepCID,
+    LeNet1D,
+    LiuCNN,
+    ResNet1D,
+    SEResNet1D,
+    SpectrumAugment,
+    SpectrumLoss,
+    ZhangCNN,
+)
+
+NETS = [
+    VGG1D,
+    DRCNN,
+    SEResNet1D,
+    ResNet1D,
+    LiuCNN,
+    DeepCID,
+    ZhangCNN,
+    LeNet1D,
+    AlexNet1D,
+]
+
+
+def n_trainable(net):
+    return sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+
+def test_vgg1d_parameter_count_matches_sang2021():
+    assert n_trainable(VGG1D(1570, 192)) == 17_789_696
+
+
+def test_drcnn_parameter_count_matches_zhou2022_table1():
+    # Table 1 (Dataset_3: 1024 points, 1322 classes), layer by layer
+    conv = lambda c_in, c_out: c_in * c_out * 3 + c_out  # noqa: E731
+    dense = lambda n_in, n_out: n_in * n_out + n_out  # noqa: E731
+    expected = (
+        conv(1, 64)
+        + conv(64, 128)  # embedding
+        + conv(128, 128)  # the recursive layer, shared by the 9 recursions
+        + conv(128, 256)
+        + conv(256, 512)  # supervision Y and Z
+        + 9  # level weights
+        + conv(512, 1024)  # reconstruction
+        + dense(64 * 1024, 1024)
+        + 2 * 1024  # L_d1 and its normalisation
+        + dense(1024, 512)
+        + 2 * 512  # L_d2 and its normalisation
+        + dense(512, 1322)  # output
+    )
+    net = DRCNN(1024, 1322)
+    assert net.feature_shape == (1024, 64)  # flatten: 65 536, as in table 1
+    assert n_trainable(net) == expected == 70_456_371
+
+
+@pytest.mark.parametrize("cls", NETS)
+@pytest.mark.parametrize("n_points", [1, 5, 300])
+def test_every_net_accepts_any_length(cls, n_points):
+    net = cls(n_points, 4).eval()
+    for x in (torch.zeros(3, n_points), torch.zeros(3, 1, n_points)):
+        assert net(x).shape == (3, 4)
+    assert net.embed(torch.zeros(3, n_points)).shape == (3, net.embedding_dim)
+    assert net.classifier.in_features == net.embedding_dim
+
+
+@pytest.mark.parametrize("cls", NETS)
+def test_width_multiplier_shrinks_the_features(cls):
+    small, full = cls(500, 10, width=0.25).features, cls(500, 10).features
+    assert n_trainable(small) < 0.2 * n_trainable(full)
+
+
+def test_padding_keeps_paper_configuration_at_normal_lengths():
+    net = VGG1D(1570, 192)
+    assert net.min_length == 268 and net.input_length == 1570
+    assert net.feature_shape == (512, 41)  # table 2: (Batch, 41, 512)
+    short = VGG1D(10, 3, width=0.125)
+    assert short.input_length == short.min_length == 268
+
+
+def test_drcnn_levels_and_weights():
+    net = DRCNN(128, 5, recursions=4, width=0.125, dense_units=(16,))
+    torch.testing.assert_close(
+        net.features.level_weights.detach(), torch.full((4,), 0.25)
+    )
+    x = torch.rand(2, 128)
+    final, levels = net.eval().forward_with_levels(x)
+    assert levels.shape == (4, 2, 5)
+    torch.testing.assert_close(final, net(x))
+    # the fused output uses the normalised level weights
+    with torch.no_grad():
+        net.features.level_weights.copy_(torch.tensor([0.0, 0.0, 0.0, 2.0]))
+    f = net.features
+    only_last = net.classifier(net.neck(f.reconstruction(f.levels(net.pad(x))[-1])))
+    torch.testing.assert_close(net(x), only_last)
+
+
+def test_spectrum_augment_train_only_and_shift_range():
+    aug = SpectrumAugment(shift=3.0, snr_db=None, scale=None)
+    x = torch.zeros(500, 50)
+    x[:, 25] = 1.0
+    assert torch.equal(aug.eval()(x), x)
+    out = aug.train()(x)
+    centre = (out * torch.arange(50.0)).sum(1) / out.sum(1)
+    assert (centre - 25).abs().max() <= 3.0 + 1e-5
+    assert (centre - 25).min() < -2.5 and (centre - 25).max() > 2.5
+    noisy = SpectrumAugment(shift=0, snr_db=20, scale=None).train()(x)
+    assert (noisy - x)[:, :20].std() == pytest.approx(0.1, rel=0.1)
+    with pytest.raises(ValueError, match="scale must be"):
+        SpectrumAugment(scale=(2, 1))
+
+
+def test_spectrum_loss_weights_and_levels():
+    target = torch.tensor([0, 1, 2, 1])
+    logits = torch.randn(4, 3)
+    plain = torch.nn.functional.cross_entropy(logits, target)
+    assert torch.isclose(SpectrumLoss()(logits, target), plain)
+    levels = torch.randn(2, 4, 3)
+    level_ce = torch.nn.functional.cross_entropy(
+        levels.reshape(-1, 3), target.repeat(2)
+    )
+    mixed = SpectrumLoss(alpha=0.25)((logits, levels), target)
+    assert torch.isclose(mixed, 0.75 * plain + 0.25 * level_ce)
+    weighted = SpectrumLoss(weight=torch.tensor([1.0, 0.0, 0.0]))(logits, target)
+    assert torch.isclose(
+        weighted, torch.nn.functional.cross_entropy(logits[:1], target[:1])
+    )
