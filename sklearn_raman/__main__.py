@@ -9,8 +9,14 @@ from pathlib import Path
 
 from sklearn.pipeline import make_pipeline
 
-from .baselines import classical_baselines
-from .benchmark import run_benchmark, summarize
+from .benchmark import (
+    CPU_RECIPE,
+    PAPER_RECIPE,
+    make_models,
+    model_names,
+    run_benchmark,
+    summarize,
+)
 from .datasets import load_rruff_sang2021, make_spectra, read_spectra
 from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
 
@@ -74,8 +80,32 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--n-samples-per-class", type=int, default=20)
     bench.add_argument("--n-points", type=int, default=800)
     bench.add_argument("--snr-db", type=float, default=15.0, help="synthetic noise")
-    names = list(classical_baselines())
-    bench.add_argument("--models", nargs="+", default=names, choices=names)
+    default_models = [
+        "knn1",
+        "knn5",
+        "tree",
+        "rf",
+        "pca_linsvc",
+        "pca_svc",
+        "seresnet1d",
+    ]
+    bench.add_argument(
+        "--models",
+        nargs="+",
+        default=default_models,
+        choices=model_names(),
+        metavar="MODEL",
+        help=f"models to compare, from: {' '.join(model_names())}",
+    )
+    bench.add_argument(
+        "--paper-recipe",
+        action="store_true",
+        help="train the CNNs as the papers did (lr 1e-4, up to 200 "
+        "epochs, patience 30) instead of the quicker CPU recipe",
+    )
+    bench.add_argument("--max-epochs", type=int, default=None)
+    bench.add_argument("--lr", type=float, default=None)
+    bench.add_argument("--device", default="auto")
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--seed", type=int, default=0)
     bench.add_argument("--out", help="folder for results.json and results.md")
@@ -86,11 +116,14 @@ def main(argv: list[str] | None = None) -> int:
         f"data: {description}: {X.shape[0]} spectra, {X.shape[1]} points, "
         f"{len(set(y.tolist()))} classes"
     )
-    models = {
-        k: v
-        for k, v in classical_baselines(random_state=args.seed).items()
-        if k in args.models
-    }
+    recipe = dict(PAPER_RECIPE if args.paper_recipe else CPU_RECIPE)
+    if args.max_epochs is not None:
+        recipe["max_epochs"] = args.max_epochs
+    if args.lr is not None:
+        recipe["lr"] = args.lr
+    models = make_models(
+        args.models, recipe=recipe, device=args.device, random_state=args.seed
+    )
     records = run_benchmark(
         models,
         X,

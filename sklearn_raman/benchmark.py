@@ -10,6 +10,77 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedShuffleSplit
 
+from .baselines import classical_baselines
+from .neural import (
+    AlexNet1DClassifier,
+    DeepCIDClassifier,
+    DRCNNClassifier,
+    LeNet1DClassifier,
+    LiuCNNClassifier,
+    ResNet1DClassifier,
+    SEResNet1DClassifier,
+    VGG1DClassifier,
+    ZhangCNNClassifier,
+)
+
+#: command-line names of the deep classifiers
+DEEP_MODELS = {
+    "vgg1d": VGG1DClassifier,
+    "drcnn": DRCNNClassifier,
+    "seresnet1d": SEResNet1DClassifier,
+    "resnet1d": ResNet1DClassifier,
+    "liu": LiuCNNClassifier,
+    "deepcid": DeepCIDClassifier,
+    "zhang": ZhangCNNClassifier,
+    "lenet1d": LeNet1DClassifier,
+    "alexnet1d": AlexNet1DClassifier,
+}
+#: the papers' training recipe (Sang 2021, Zhou 2022)
+PAPER_RECIPE = {"lr": 1e-4, "max_epochs": 200, "patience": 30, "batch_size": 32}
+#: a recipe that finishes in minutes on a CPU
+CPU_RECIPE = {"lr": 1e-3, "max_epochs": 40, "patience": 10, "batch_size": 32}
+
+
+def model_names() -> list[str]:
+    """Names accepted by :func:`make_models`: classical, then deep."""
+    return [*classical_baselines(), *DEEP_MODELS]
+
+
+def make_models(
+    names, *, recipe: dict | None = None, device: str = "auto", random_state=None
+) -> dict:
+    """Fresh estimators by name, the deep ones trained with ``recipe``.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names from :func:`model_names`.
+    recipe : dict, default=None
+        Training parameters of the deep classifiers (``lr``, ``max_epochs``,
+        ``patience``, ...); None: :data:`CPU_RECIPE`.
+    device : str, default="auto"
+        Device of the deep classifiers.
+    random_state : int or None, default=None
+        Seed of every model.
+
+    Returns
+    -------
+    models : dict of str to estimator
+    """
+    classical = classical_baselines(random_state=random_state)
+    recipe = CPU_RECIPE if recipe is None else recipe
+    models = {}
+    for name in names:
+        if name in classical:
+            models[name] = classical[name]
+        elif name in DEEP_MODELS:
+            models[name] = DEEP_MODELS[name](
+                **recipe, device=device, random_state=random_state
+            )
+        else:
+            raise ValueError(f"unknown model {name!r}; choose from {model_names()}")
+    return models
+
 
 def run_benchmark(
     models: Mapping[str, object],

@@ -40,6 +40,38 @@ def test_benchmark_cli_synthetic(tmp_path, capsys):
     assert "| model |" in (tmp_path / "results.md").read_text()
 
 
+def test_benchmark_cli_with_a_cnn(capsys):
+    status = main(
+        [
+            "benchmark",
+            "--n-classes",
+            "3",
+            "--n-samples-per-class",
+            "10",
+            "--n-points",
+            "100",
+            "--models",
+            "knn1",
+            "seresnet1d",
+            "--repeats",
+            "1",
+            "--max-epochs",
+            "2",
+        ]
+    )
+    assert status == 0
+    assert "| seresnet1d |" in capsys.readouterr().out
+
+
+def test_make_models_errors():
+    import pytest
+
+    from sklearn_raman.benchmark import make_models
+
+    with pytest.raises(ValueError, match="unknown model 'svm'"):
+        make_models(["svm"])
+
+
 def test_benchmark_cli_folder(tmp_path, capsys):
     from sklearn_raman import make_spectra
 

@@ -9,6 +9,7 @@ import torch
 from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import Pipeline
+from skorch.exceptions import DeviceWarning
 from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import MinMaxPerSpectrum, ShiftNoiseAugmenter, make_spectra
@@ -136,7 +137,7 @@ def test_cuda_trained_model_loads_on_cpu(easy, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(RuntimeError, match="CUDA"):  # the mock really made CUDA data
         torch.load(io.BytesIO(weights.getvalue()))
-    with pytest.warns(UserWarning, match="CUDA"):
+    with pytest.warns(DeviceWarning, match="not available"):
         loaded = pickle.loads(blob)
     assert loaded.device_ == "cpu" and str(loaded.net_.device) == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X_test), expected)
