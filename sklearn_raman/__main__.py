@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from .benchmark import (
@@ -20,18 +23,40 @@ from .benchmark import (
 from .datasets import load_rruff_sang2021, make_spectra, read_spectra
 from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
 
+DEFAULT_MODELS = [
+    "knn1",
+    "knn5",
+    "tree",
+    "rf",
+    "pca_linsvc",
+    "pca_svc",
+    "library",
+    "seresnet1d",
+]
+
 
 def _load(args):
+    """X, y, groups and a description of the data the arguments name."""
     if args.rruff:
         data = load_rruff_sang2021(args.rruff, subset=args.subset)
-        return data.X, data.y, f"RRUFF Dataset_{args.subset} ({args.rruff})"
+        return (
+            data.X,
+            data.y,
+            data.groups,
+            f"RRUFF Dataset_{args.subset} ({args.rruff})",
+        )
     if args.data:
         data = read_spectra(args.data, label_from=args.label_from)
         prep = make_pipeline(
             SpectrumResampler(start=args.start, stop=args.stop, step=args.step),
             MinMaxPerSpectrum(),
         )
-        return prep.fit_transform(data.spectra), data.y, f"folder {args.data}"
+        return (
+            prep.fit_transform(data.spectra),
+            data.y,
+            data.groups,
+            f"folder {args.data}",
+        )
     X, y = make_spectra(
         n_classes=args.n_classes,
         n_samples_per_class=args.n_samples_per_class,
@@ -39,13 +64,151 @@ def _load(args):
         snr_db=args.snr_db,
         random_state=args.seed,
     )
-    X = MinMaxPerSpectrum().fit_transform(X)
+    X = MinMaxPerSpectrum().fit_transform(X).astype(np.float32)
+    groups = np.arange(len(y)).astype(str)  # synthetic spectra: one sample each
     desc = (
         f"synthetic make_spectra(n_classes={args.n_classes}, "
         f"n_samples_per_class={args.n_samples_per_class}, n_points={args.n_points}, "
         f"snr_db={args.snr_db}, random_state={args.seed})"
     )
-    return X, y, desc
+    return X, y, groups, desc
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sklearn_raman")
+    sub = parser.add_subparsers(dest="command", required=True)
+    bench = sub.add_parser(
+        "benchmark",
+        help="compare deep and classical classifiers (synthetic, RRUFF or a folder)",
+    )
+    data = bench.add_argument_group("data (synthetic by default)")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument("--rruff", metavar="NPZ", help="path of rruff_sang2021.npz")
+    source.add_argument("--data", metavar="FOLDER", help="folder of spectrum files")
+    data.add_argument(
+        "--subset",
+        type=int,
+        default=1,
+        choices=(1, 2),
+        help="RRUFF Dataset_1 or Dataset_2",
+    )
+    data.add_argument(
+        "--label-from", default="folder", choices=("folder", "rruff_name")
+    )
+    data.add_argument("--start", type=float, default=None, help="grid start, cm-1")
+    data.add_argument("--stop", type=float, default=None, help="grid stop, cm-1")
+    data.add_argument("--step", type=float, default=None, help="grid step, cm-1")
+    data.add_argument("--n-classes", type=int, default=20)
+    data.add_argument("--n-samples-per-class", type=int, default=20)
+    data.add_argument("--n-points", type=int, default=800)
+    data.add_argument("--snr-db", type=float, default=15.0, help="synthetic noise")
+
+    models = bench.add_argument_group("models")
+    models.add_argument(
+        "--models",
+        nargs="+",
+        default=DEFAULT_MODELS,
+        choices=model_names(),
+        metavar="MODEL",
+        help=f"from: {' '.join(model_names())}",
+    )
+    models.add_argument(
+        "--paper-recipe",
+        action="store_true",
+        help="train the CNNs as the papers did (lr 1e-4, up to 200 "
+        "epochs, patience 30) instead of the CPU recipe (lr 1e-3, "
+        "40 epochs, patience 10)",
+    )
+    models.add_argument("--max-epochs", type=int, default=None)
+    models.add_argument("--lr", type=float, default=None)
+    models.add_argument(
+        "--time-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop each CNN fit after this many seconds",
+    )
+    models.add_argument("--device", default="auto")
+
+    protocol = bench.add_argument_group("protocol")
+    protocol.add_argument(
+        "--protocol",
+        nargs="+",
+        default=["random"],
+        choices=("random", "grouped"),
+        help="random: the papers' stratified 70/30 split; "
+        "grouped: split by sample id (new samples at test time)",
+    )
+    protocol.add_argument("--repeats", type=int, default=3)
+    protocol.add_argument("--seed", type=int, default=0)
+    protocol.add_argument(
+        "--n-jobs", type=int, default=None, help="runs in parallel (joblib)"
+    )
+    bench.add_argument(
+        "--out", metavar="DIR", help="write results.json, results.md and plots here"
+    )
+    return parser
+
+
+def _recipe(args) -> dict:
+    recipe = dict(PAPER_RECIPE if args.paper_recipe else CPU_RECIPE)
+    if args.max_epochs is not None:
+        recipe["max_epochs"] = args.max_epochs
+    if args.lr is not None:
+        recipe["lr"] = args.lr
+    if args.time_budget is not None:
+        recipe["max_time"] = args.time_budget
+    return recipe
+
+
+def _progress(record, done, total):
+    print(
+        f"  [{done:>3}/{total}] {record['protocol']:<7} repeat {record['repeat']} "
+        f"{record['model']:<11} top-1 {record['top1']:.4f}  F1 "
+        f"{record['f1_weighted']:.4f}  fit {record['fit_s']:.1f} s",
+        flush=True,
+    )
+
+
+def _write(out: Path, records, table: str, header: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(
+        json.dumps(
+            [
+                {k: v for k, v in r.items() if k not in ("y_true", "y_pred")}
+                for r in records
+            ],
+            indent=1,
+        )
+    )
+    (out / "results.md").write_text(f"{header}\n\n{table}\n")
+    written = ["results.json", "results.md"]
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from .plotting import plot_benchmark, plot_confusion_matrix
+    except ImportError:
+        print(
+            "matplotlib is not installed: no plots (pip install 'sklearn_raman[plot]')"
+        )
+    else:
+        ax = plot_benchmark(records, "top1")
+        ax.figure.savefig(out / "top1.png", dpi=120)
+        plt.close(ax.figure)
+        means = {}
+        for r in records:
+            means.setdefault(r["model"], []).append(r["top1"])
+        best = max(means, key=lambda m: np.mean(means[m]))
+        run = next(r for r in records if r["model"] == best and "y_true" in r)
+        ax = plot_confusion_matrix(run["y_true"], run["y_pred"])
+        ax.set_title(f"{best}, {run['protocol']} split, repeat {run['repeat']}")
+        ax.figure.savefig(out / "confusion_best.png", dpi=120)
+        plt.close(ax.figure)
+        written += ["top1.png", "confusion_best.png"]
+    print(f"wrote {', '.join(str(out / w) for w in written)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,89 +224,43 @@ def main(argv: list[str] | None = None) -> int:
     status : int
         Exit status.
     """
-    parser = argparse.ArgumentParser(prog="python -m sklearn_raman")
-    sub = parser.add_subparsers(dest="command", required=True)
-    bench = sub.add_parser(
-        "benchmark", help="compare classifiers on synthetic data, RRUFF or a folder"
-    )
-    source = bench.add_mutually_exclusive_group()
-    source.add_argument("--rruff", help="path of rruff_sang2021.npz")
-    source.add_argument("--data", help="folder of spectrum files")
-    bench.add_argument("--subset", type=int, default=1, choices=(1, 2))
-    bench.add_argument(
-        "--label-from", default="folder", choices=("folder", "rruff_name")
-    )
-    bench.add_argument("--start", type=float, default=None, help="grid start, cm-1")
-    bench.add_argument("--stop", type=float, default=None, help="grid stop, cm-1")
-    bench.add_argument("--step", type=float, default=None, help="grid step, cm-1")
-    bench.add_argument("--n-classes", type=int, default=20)
-    bench.add_argument("--n-samples-per-class", type=int, default=20)
-    bench.add_argument("--n-points", type=int, default=800)
-    bench.add_argument("--snr-db", type=float, default=15.0, help="synthetic noise")
-    default_models = [
-        "knn1",
-        "knn5",
-        "tree",
-        "rf",
-        "pca_linsvc",
-        "pca_svc",
-        "seresnet1d",
-    ]
-    bench.add_argument(
-        "--models",
-        nargs="+",
-        default=default_models,
-        choices=model_names(),
-        metavar="MODEL",
-        help=f"models to compare, from: {' '.join(model_names())}",
-    )
-    bench.add_argument(
-        "--paper-recipe",
-        action="store_true",
-        help="train the CNNs as the papers did (lr 1e-4, up to 200 "
-        "epochs, patience 30) instead of the quicker CPU recipe",
-    )
-    bench.add_argument("--max-epochs", type=int, default=None)
-    bench.add_argument("--lr", type=float, default=None)
-    bench.add_argument("--device", default="auto")
-    bench.add_argument("--repeats", type=int, default=3)
-    bench.add_argument("--seed", type=int, default=0)
-    bench.add_argument("--out", help="folder for results.json and results.md")
-    args = parser.parse_args(argv)
-
-    X, y, description = _load(args)
+    args = _parser().parse_args(argv)
+    X, y, groups, description = _load(args)
+    n_classes = len(set(np.asarray(y).tolist()))
     print(
         f"data: {description}: {X.shape[0]} spectra, {X.shape[1]} points, "
-        f"{len(set(y.tolist()))} classes"
+        f"{n_classes} classes"
     )
-    recipe = dict(PAPER_RECIPE if args.paper_recipe else CPU_RECIPE)
-    if args.max_epochs is not None:
-        recipe["max_epochs"] = args.max_epochs
-    if args.lr is not None:
-        recipe["lr"] = args.lr
     models = make_models(
-        args.models, recipe=recipe, device=args.device, random_state=args.seed
+        args.models, recipe=_recipe(args), device=args.device, random_state=args.seed
     )
-    records = run_benchmark(
-        models,
-        X,
-        y,
-        n_repeats=args.repeats,
-        random_state=args.seed,
-        progress=lambda r: print(
-            f"  repeat {r['repeat']} {r['model']:<11} top-1 {r['top1']:.4f} "
-            f"fit {r['fit_s']:.2f} s",
-            flush=True,
-        ),
-    )
+    started = time.perf_counter()
+    records = []
+    for protocol in args.protocol:
+        records += run_benchmark(
+            models,
+            X,
+            y,
+            groups=groups,
+            protocol=protocol,
+            n_repeats=args.repeats,
+            random_state=args.seed,
+            n_jobs=args.n_jobs,
+            progress=_progress,
+            keep_predictions=bool(args.out),
+        )
+    elapsed = time.perf_counter() - started
     table = summarize(records)
     print(table)
+    print(f"{len(records)} runs in {elapsed:.0f} s")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "results.json").write_text(json.dumps(records, indent=1))
-        (out / "results.md").write_text(f"{description}\n\n{table}\n")
-        print(f"wrote {out / 'results.json'} and {out / 'results.md'}")
+        header = (
+            f"Data: {description}: {X.shape[0]} spectra, {X.shape[1]} points, "
+            f"{n_classes} classes.\n\nCommand: `python -m sklearn_raman "
+            f"{' '.join(argv if argv is not None else sys.argv[1:])}`; "
+            f"{platform.processor() or platform.machine()}, {elapsed:.0f} s."
+        )
+        _write(Path(args.out), records, table, header)
     return 0
 
 

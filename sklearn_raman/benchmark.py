@@ -1,16 +1,18 @@
-"""Compare classifiers on the same spectra, splits and metrics."""
+"""Compare deep and classical classifiers on the same spectra, splits and metrics."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedShuffleSplit
 
 from .baselines import classical_baselines
+from .metrics import paper_metrics
+from .model_selection import PaperSplit, SampleGroupedSplit, unseen_class_share
+from .neighbors import LibrarySearchClassifier
 from .neural import (
     AlexNet1DClassifier,
     DeepCIDClassifier,
@@ -39,11 +41,22 @@ DEEP_MODELS = {
 PAPER_RECIPE = {"lr": 1e-4, "max_epochs": 200, "patience": 30, "batch_size": 32}
 #: a recipe that finishes in minutes on a CPU
 CPU_RECIPE = {"lr": 1e-3, "max_epochs": 40, "patience": 10, "batch_size": 32}
+#: the metrics of every record, in table order
+METRICS = (
+    "top1",
+    "top3",
+    "top5",
+    "precision_weighted",
+    "recall_weighted",
+    "f1_weighted",
+    "roc_auc",
+    "pr_auc",
+)
 
 
 def model_names() -> list[str]:
-    """Names accepted by :func:`make_models`: classical, then deep."""
-    return [*classical_baselines(), *DEEP_MODELS]
+    """Names accepted by :func:`make_models`: classical, library search, deep."""
+    return [*classical_baselines(), "library", *DEEP_MODELS]
 
 
 def make_models(
@@ -57,7 +70,7 @@ def make_models(
         Names from :func:`model_names`.
     recipe : dict, default=None
         Training parameters of the deep classifiers (``lr``, ``max_epochs``,
-        ``patience``, ...); None: :data:`CPU_RECIPE`.
+        ``patience``, ``max_time``, ...); None: :data:`CPU_RECIPE`.
     device : str, default="auto"
         Device of the deep classifiers.
     random_state : int or None, default=None
@@ -66,6 +79,12 @@ def make_models(
     Returns
     -------
     models : dict of str to estimator
+
+    Examples
+    --------
+    >>> from sklearn_raman.benchmark import make_models
+    >>> sorted(make_models(["knn1", "library", "seresnet1d"]))
+    ['knn1', 'library', 'seresnet1d']
     """
     classical = classical_baselines(random_state=random_state)
     recipe = CPU_RECIPE if recipe is None else recipe
@@ -73,6 +92,8 @@ def make_models(
     for name in names:
         if name in classical:
             models[name] = classical[name]
+        elif name == "library":
+            models[name] = LibrarySearchClassifier(metric="cosine")
         elif name in DEEP_MODELS:
             models[name] = DEEP_MODELS[name](
                 **recipe, device=device, random_state=random_state
@@ -82,17 +103,96 @@ def make_models(
     return models
 
 
+def protocol_splits(
+    protocol: str, X, y, groups=None, *, n_repeats: int = 3, random_state: int = 0
+):
+    """Train / test index pairs of a protocol.
+
+    Parameters
+    ----------
+    protocol : {"random", "grouped"}
+        ``"random"``: the papers' stratified 70 / 30 split
+        (:class:`~sklearn_raman.model_selection.PaperSplit`), new per repeat.
+        ``"grouped"``: one fold of a 3-fold split by sample id
+        (:class:`~sklearn_raman.model_selection.SampleGroupedSplit`), reshuffled
+        per repeat, so no sample has spectra on both sides.
+    X, y : array-like
+        Spectra and labels.
+    groups : array-like, default=None
+        Sample ids; needed for ``"grouped"``.
+    n_repeats : int, default=3
+        Number of splits.
+    random_state : int, default=0
+        Seed.
+
+    Returns
+    -------
+    splits : list of (ndarray, ndarray)
+    """
+    if protocol == "random":
+        return list(PaperSplit(n_repeats, random_state=random_state).split(X, y))
+    if protocol == "grouped":
+        if groups is None:
+            raise ValueError("protocol 'grouped' needs the sample id of every spectrum")
+        return [
+            next(
+                SampleGroupedSplit(3, random_state=random_state + r).split(X, y, groups)
+            )
+            for r in range(n_repeats)
+        ]
+    raise ValueError(f"protocol must be 'random' or 'grouped'; got {protocol!r}")
+
+
+def _scores(estimator, X):
+    """Class scores for ranking metrics: probabilities, else decision values."""
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(X)
+    scores = estimator.decision_function(X)
+    return np.c_[-scores, scores] if scores.ndim == 1 else scores
+
+
+def _run_one(name, model, X, y, train, test, protocol, repeat, keep_predictions):
+    est = clone(model)
+    t0 = time.perf_counter()
+    est.fit(X[train], y[train])
+    t1 = time.perf_counter()
+    y_pred = est.predict(X[test])
+    scores = _scores(est, X[test])
+    t2 = time.perf_counter()
+    record = {
+        "model": name,
+        "protocol": protocol,
+        "repeat": repeat,
+        **paper_metrics(y[test], scores, est.classes_, y_pred=y_pred),
+        "fit_s": t1 - t0,
+        "predict_s": t2 - t1,
+        "n_train": int(len(train)),
+        "n_test": int(len(test)),
+        "unseen_class_share": unseen_class_share(y, train, test),
+    }
+    if keep_predictions:
+        record["y_true"] = y[test].tolist()
+        record["y_pred"] = y_pred.tolist()
+    return record
+
+
 def run_benchmark(
     models: Mapping[str, object],
     X,
     y,
     *,
-    test_size: float = 0.3,
+    groups=None,
+    protocol: str = "random",
     n_repeats: int = 3,
     random_state: int = 0,
-    progress=None,
+    n_jobs: int | None = None,
+    progress: Callable[[dict, int, int], None] | None = None,
+    keep_predictions: bool = False,
 ) -> list[dict]:
-    """Fit and score every model on repeated stratified train/test splits.
+    """Fit and score every model on the splits of a protocol.
+
+    Every model sees the same splits; deep and classical models are scored with
+    the same metrics (:func:`~sklearn_raman.metrics.paper_metrics`).
 
     Parameters
     ----------
@@ -102,20 +202,27 @@ def run_benchmark(
         Spectra on one grid.
     y : array-like of shape (n_samples,)
         Labels.
-    test_size : float, default=0.3
-        Share of spectra held out for testing (the papers use 0.3).
+    groups : array-like of shape (n_samples,), default=None
+        Sample ids (for ``protocol="grouped"``).
+    protocol : {"random", "grouped"}, default="random"
+        See :func:`protocol_splits`.
     n_repeats : int, default=3
-        Number of random splits.
+        Number of splits.
     random_state : int, default=0
         Seed of the splits.
+    n_jobs : int, default=None
+        Runs (model x split) in parallel with joblib; None: one at a time.
     progress : callable, default=None
-        Called with each finished record (e.g. to print it).
+        Called as ``progress(record, done, total)`` after each run.
+    keep_predictions : bool, default=False
+        Keep ``y_true`` and ``y_pred`` in each record (for confusion matrices).
 
     Returns
     -------
     records : list of dict
-        One per model and split: ``model``, ``protocol``, ``repeat``, ``top1``,
-        ``f1_weighted``, ``fit_s``, ``predict_s``.
+        One per model and split: ``model``, ``protocol``, ``repeat``, the
+        metrics of :data:`METRICS` (and macro P/R/F1), ``fit_s``, ``predict_s``,
+        ``n_train``, ``n_test``, ``unseen_class_share``.
 
     Examples
     --------
@@ -124,66 +231,66 @@ def run_benchmark(
     >>> from sklearn_raman.benchmark import run_benchmark
     >>> X, y = make_spectra(n_classes=3, n_samples_per_class=20, random_state=0)
     >>> records = run_benchmark({"knn1": KNeighborsClassifier(1)}, X, y, n_repeats=1)
-    >>> sorted(records[0])[:3]
-    ['f1_weighted', 'fit_s', 'model']
+    >>> records[0]["model"], records[0]["top1"]
+    ('knn1', 1.0)
     """
     X, y = np.asarray(X), np.asarray(y)
-    splitter = StratifiedShuffleSplit(
-        n_splits=n_repeats, test_size=test_size, random_state=random_state
+    splits = protocol_splits(
+        protocol, X, y, groups, n_repeats=n_repeats, random_state=random_state
     )
+    jobs = [
+        (name, model, train, test, repeat)
+        for repeat, (train, test) in enumerate(splits)
+        for name, model in models.items()
+    ]
     records = []
-    for repeat, (train, test) in enumerate(splitter.split(X, y)):
-        for name, model in models.items():
-            est = clone(model)
-            t0 = time.perf_counter()
-            est.fit(X[train], y[train])
-            t1 = time.perf_counter()
-            pred = est.predict(X[test])
-            t2 = time.perf_counter()
-            record = {
-                "model": name,
-                "protocol": "random",
-                "repeat": repeat,
-                "top1": float(accuracy_score(y[test], pred)),
-                "f1_weighted": float(
-                    f1_score(y[test], pred, average="weighted", zero_division=0)
-                ),
-                "fit_s": t1 - t0,
-                "predict_s": t2 - t1,
-            }
-            records.append(record)
-            if progress is not None:
-                progress(record)
+    runs = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_run_one)(
+            name, model, X, y, train, test, protocol, repeat, keep_predictions
+        )
+        for name, model, train, test, repeat in jobs
+    )
+    for record in runs:
+        records.append(record)
+        if progress is not None:
+            progress(record, len(records), len(jobs))
     return records
 
 
-def summarize(records: list[dict]) -> str:
-    """Markdown table of mean ± std per model.
+def summarize(
+    records: list[dict], metrics=("top1", "top3", "f1_weighted", "roc_auc", "pr_auc")
+) -> str:
+    """Markdown table of mean ± std per model (and protocol).
 
     Parameters
     ----------
     records : list of dict
         As returned by :func:`run_benchmark`.
+    metrics : sequence of str
+        Columns besides the timings.
 
     Returns
     -------
     table : str
-        One row per model, in order of first appearance.
+        One row per model and protocol, in order of first appearance.
     """
-    names = list(dict.fromkeys(r["model"] for r in records))
-    lines = [
-        "| model | top-1 | F1 (weighted) | fit s | predict s |",
-        "|---|---|---|---|---|",
-    ]
-    for name in names:
-        rows = [r for r in records if r["model"] == name]
+    keys = list(dict.fromkeys((r["model"], r["protocol"]) for r in records))
+    head = ["model", "protocol", *metrics, "fit s", "predict s", "runs"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for model, protocol in keys:
+        rows = [r for r in records if r["model"] == model and r["protocol"] == protocol]
 
         def stat(key, fmt, rows=rows):
-            v = np.array([r[key] for r in rows])
-            return f"{v.mean():{fmt}} ± {v.std():{fmt}}"
+            v = np.array([r[key] for r in rows], dtype=float)
+            return f"{np.nanmean(v):{fmt}} ± {np.nanstd(v):{fmt}}"
 
-        lines.append(
-            f"| {name} | {stat('top1', '.4f')} | {stat('f1_weighted', '.4f')} | "
-            f"{stat('fit_s', '.2f')} | {stat('predict_s', '.3f')} |"
-        )
+        cells = [
+            model,
+            protocol,
+            *(stat(m, ".4f") for m in metrics),
+            stat("fit_s", ".1f"),
+            stat("predict_s", ".2f"),
+            str(len(rows)),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ import copy
 import inspect
 import json
 import os
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -28,7 +29,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, LRScheduler
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from torch import nn
@@ -60,6 +61,20 @@ def resolve_device(device: str) -> str:
         )
         return "cpu"
     return str(device)
+
+
+class TimeBudget(Callback):
+    """skorch callback: stop training at the end of the first epoch past ``seconds``."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def on_train_begin(self, net, **kwargs):
+        self.start_ = time.monotonic()
+
+    def on_epoch_end(self, net, **kwargs):
+        if time.monotonic() - self.start_ > self.seconds:
+            raise KeyboardInterrupt  # skorch's way to end fit early (as EarlyStopping)
 
 
 @contextlib.contextmanager
@@ -143,6 +158,10 @@ class SpectrumNetClassifier(
         Seed of the initialisation, the validation split, shuffling, dropout and
         augmentation. Fixed: identical fits give identical predictions on the
         CPU. The global torch random state is left as it was.
+    max_time : float or None, default=None
+        Time budget of training in seconds: training stops at the end of the
+        first epoch past it (the best weights are still restored). None: no
+        limit.
     verbose : int, default=0
         1 prints skorch's table of epochs; 0 is silent.
 
@@ -176,6 +195,7 @@ class SpectrumNetClassifier(
         "device": [str],
         "mixed_precision": ["boolean"],
         "random_state": ["random_state"],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
         "verbose": ["verbose"],
     }
 
@@ -197,6 +217,7 @@ class SpectrumNetClassifier(
         device: str = "auto",
         mixed_precision: bool = True,
         random_state=None,
+        max_time: float | None = None,
         verbose: int = 0,
     ):
         self.lr = lr
@@ -214,6 +235,7 @@ class SpectrumNetClassifier(
         self.device = device
         self.mixed_precision = mixed_precision
         self.random_state = random_state
+        self.max_time = max_time
         self.verbose = verbose
 
     def __init_subclass__(cls, **kwargs):
@@ -347,6 +369,8 @@ class SpectrumNetClassifier(
                 load_best=True,
             )
             callbacks.append(("early_stopping", stopper))
+        if self.max_time is not None:
+            callbacks.append(("time_budget", TimeBudget(self.max_time)))
         if self.lr_schedule == "cosine":
             callbacks.append(
                 (

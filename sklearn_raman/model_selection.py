@@ -1,0 +1,208 @@
+"""Splitters for the papers' protocol and for honest, sample-grouped evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from sklearn.model_selection import BaseCrossValidator, StratifiedGroupKFold
+from sklearn.utils import check_random_state
+
+from .datasets import rruff_sample_id
+
+__all__ = ["PaperSplit", "SampleGroupedSplit", "rruff_sample_ids", "unseen_class_share"]
+
+
+def rruff_sample_ids(filenames) -> np.ndarray:
+    """Physical sample ids of RRUFF file names (see ``rruff_sample_id``).
+
+    Names lacking an id (``Miargyrite__altered__...``) get ``mineral__field``,
+    so each stays a group of its own.
+
+    Parameters
+    ----------
+    filenames : iterable of str
+        File names or paths.
+
+    Returns
+    -------
+    ids : ndarray of str
+
+    Examples
+    --------
+    >>> from sklearn_raman.model_selection import rruff_sample_ids
+    >>> rruff_sample_ids(["Albite__R040068-1__a.txt", "Albite__R040068-2__b.txt"])
+    array(['R040068', 'R040068'], dtype='<U7')
+    """
+    return np.asarray([rruff_sample_id(f) for f in filenames])
+
+
+def unseen_class_share(y, train, test) -> float:
+    """Share of test spectra whose class has no spectrum in the training part.
+
+    A classifier can never get these right; a sample-grouped split of a data set
+    where many classes have a single sample (RRUFF) has many of them.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels.
+    train, test : array-like of int
+        Indices of the two parts.
+
+    Returns
+    -------
+    share : float
+    """
+    y = np.asarray(y)
+    return float(np.mean(~np.isin(y[test], y[train])))
+
+
+class PaperSplit(BaseCrossValidator):
+    """The papers' protocol: repeated stratified random 70 / 30 splits.
+
+    Sang et al. (2021) and Zhou et al. (2022) split every class 7:3 at random
+    into training and test spectra and keep 20 % of the training part for
+    validation (the deep classifiers' ``validation_fraction=0.2``), i.e.
+    0.56 / 0.14 / 0.30. Each repeat draws a new split. Classes with a single
+    spectrum go to training; every class with two or more spectra has at least
+    one in each part, as needed for Dataset_2 (classes of 2 spectra).
+
+    Random splits put other spectra of the same physical sample (orientations,
+    lasers) on both sides; :class:`SampleGroupedSplit` does not.
+
+    Parameters
+    ----------
+    n_repeats : int, default=1
+        Number of splits.
+    test_size : float, default=0.3
+        Share of each class held out for testing (rounded, at least one
+        spectrum, and at least one left for training).
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.model_selection import PaperSplit
+    >>> y = np.repeat(["a", "b", "c"], [10, 2, 1])
+    >>> train, test = next(PaperSplit(random_state=0).split(np.zeros((13, 1)), y))
+    >>> sorted(y[test].tolist())
+    ['a', 'a', 'a', 'b']
+    """
+
+    def __init__(self, n_repeats: int = 1, test_size: float = 0.3, random_state=None):
+        self.n_repeats = n_repeats
+        self.test_size = test_size
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        """Number of splits (``n_repeats``)."""
+        return self.n_repeats
+
+    def split(self, X, y, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(train, test)`` index arrays, one pair per repeat.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra (only their number is used).
+        y : array-like of shape (n_samples,)
+            Labels.
+        groups : None
+            Ignored.
+
+        Yields
+        ------
+        train, test : ndarray of int
+        """
+        y = np.asarray(y)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        rng = check_random_state(self.random_state)
+        members = [np.flatnonzero(y == c) for c in np.unique(y)]
+        for _ in range(self.n_repeats):
+            test = []
+            for idx in members:
+                if idx.size < 2:
+                    continue
+                n_test = min(
+                    max(1, int(round(self.test_size * idx.size))), idx.size - 1
+                )
+                test.append(rng.choice(idx, n_test, replace=False))
+            test = np.sort(np.concatenate(test)) if test else np.array([], dtype=int)
+            train = np.setdiff1d(np.arange(len(y)), test)
+            yield train, test
+
+    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
+        raise NotImplementedError  # split() is overridden
+
+
+class SampleGroupedSplit(BaseCrossValidator):
+    """Stratified group k-fold by physical sample: new samples at test time.
+
+    All spectra of one sample (one RRUFF id: its orientations, lasers and
+    sub-samples) fall on the same side, so the test score measures how a model
+    does on samples it has never seen. Folds are balanced by class as far as the
+    groups allow (:class:`sklearn.model_selection.StratifiedGroupKFold`). Classes
+    represented by a single sample end up in a test fold without any training
+    spectrum; :func:`unseen_class_share` reports how many test spectra that is.
+
+    Parameters
+    ----------
+    n_splits : int, default=3
+        Number of folds (3: about 1/3 of the samples in each test fold, close to
+        the papers' 30 %).
+    shuffle : bool, default=True
+        Shuffle groups before folding.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the shuffling.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.model_selection import SampleGroupedSplit
+    >>> y = np.repeat(["a", "b"], 6)
+    >>> groups = np.repeat(["R1", "R2", "R3", "R4", "R5", "R6"], 2)
+    >>> for train, test in SampleGroupedSplit(random_state=0).split(y, y, groups):
+    ...     assert not set(groups[train]) & set(groups[test])
+    """
+
+    def __init__(self, n_splits: int = 3, shuffle: bool = True, random_state=None):
+        self.n_splits = n_splits
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        """Number of folds."""
+        return self.n_splits
+
+    def split(self, X, y, groups) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(train, test)`` index arrays with disjoint sample groups.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra (only their number is used).
+        y : array-like of shape (n_samples,)
+            Labels, for stratification.
+        groups : array-like of shape (n_samples,)
+            Sample ids, e.g. ``load_rruff_sang2021(...).groups``.
+
+        Yields
+        ------
+        train, test : ndarray of int
+        """
+        if groups is None:
+            raise ValueError(
+                "SampleGroupedSplit needs groups (the sample id of each spectrum)"
+            )
+        cv = StratifiedGroupKFold(
+            n_splits=self.n_splits,
+            shuffle=self.shuffle,
+            random_state=self.random_state if self.shuffle else None,
+        )
+        yield from cv.split(X, y, groups)
+
+    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
+        raise NotImplementedError  # split() is overridden

@@ -1,0 +1,228 @@
+"""Spectral library search as a scikit-learn classifier."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+
+def _normalise(X: np.ndarray, metric: str, derivative: bool) -> np.ndarray:
+    """Rows prepared so that a dot product is the similarity (float32)."""
+    X = np.asarray(X, dtype=np.float32)
+    if derivative:
+        X = np.diff(X, axis=1) if X.shape[1] > 1 else np.zeros_like(X)
+    if metric == "pearson":
+        X = X - X.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return np.divide(X, norms, out=np.zeros_like(X), where=norms > 0)
+
+
+class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
+    """Spectral library search: the practitioner's identification, as a classifier.
+
+    ``fit`` stores the training spectra as the reference library; a query is
+    compared with every library spectrum and takes the label of the best hit,
+    as commercial search software does. Similarities are computed with one
+    matrix product per chunk of queries (BLAS, float32), so memory stays bounded
+    (``chunk_size`` x library size) for large libraries.
+
+    Parameters
+    ----------
+    metric : {"cosine", "pearson", "hqi"}, default="cosine"
+        Similarity: cosine of the angle between spectra; Pearson correlation
+        (cosine of mean-centred spectra); hit quality index, the squared cosine
+        (0 .. 1).
+    derivative : bool, default=False
+        Compare first differences instead of the spectra, which ignores offsets
+        and slow baselines.
+    reject_threshold : float or None, default=None
+        Predict ``unknown_label`` when the best similarity is below it.
+    unknown_label : str, int or None, default=None
+        Label of rejected queries; None: ``"unknown"`` for string labels, -1 for
+        numbers.
+    temperature : float, default=0.02
+        ``predict_proba`` is the softmax of each class's best similarity divided
+        by ``temperature``; smaller is sharper. It does not change predictions.
+    chunk_size : int, default=1024
+        Queries per matrix product.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    library_ : ndarray of shape (n_library, n_points or n_points - 1)
+        Normalised library spectra (float32), sorted by class.
+    library_labels_ : ndarray of shape (n_library,)
+        Labels of ``library_`` rows.
+    library_index_ : ndarray of shape (n_library,)
+        Row of the training ``X`` each library row came from.
+    n_features_in_ : int
+        Points per spectrum.
+
+    Examples
+    --------
+    >>> from sklearn_raman import make_spectra
+    >>> from sklearn_raman.neighbors import LibrarySearchClassifier
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, random_state=0)
+    >>> search = LibrarySearchClassifier().fit(X, y)
+    >>> scores, hits = search.search(X[:2], k=3)
+    >>> scores.shape, bool(scores[0, 0] > 0.99)
+    ((2, 3), True)
+    """
+
+    _parameter_constraints = {
+        "metric": [StrOptions({"cosine", "pearson", "hqi"})],
+        "derivative": ["boolean"],
+        "reject_threshold": [Real, None],
+        "unknown_label": [str, Integral, None],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "chunk_size": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        metric: str = "cosine",
+        *,
+        derivative: bool = False,
+        reject_threshold: float | None = None,
+        unknown_label=None,
+        temperature: float = 0.02,
+        chunk_size: int = 1024,
+    ):
+        self.metric = metric
+        self.derivative = derivative
+        self.reject_threshold = reject_threshold
+        self.unknown_label = unknown_label
+        self.temperature = temperature
+        self.chunk_size = chunk_size
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Store the spectra of ``X`` as the reference library.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_points)
+            Reference spectra.
+        y : array-like of shape (n_samples,)
+            Their labels.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
+        check_classification_targets(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        order = np.argsort(codes, kind="stable")
+        self.library_index_ = order
+        self.library_labels_ = y[order]
+        self.library_ = _normalise(X[order], self.metric, self.derivative)
+        self._codes = codes[order]
+        self._class_starts = np.flatnonzero(np.r_[True, np.diff(self._codes) != 0])
+        return self
+
+    def _similarity_chunks(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
+        Q = _normalise(X, self.metric, self.derivative)
+        for start in range(0, len(Q), self.chunk_size):
+            S = Q[start : start + self.chunk_size] @ self.library_.T
+            if self.metric == "hqi":
+                S = S * S
+            yield S
+
+    def search(self, X, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best library hits of each query.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_points)
+            Query spectra.
+        k : int, default=5
+            Number of hits.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_queries, k)
+            Similarities, best first.
+        indices : ndarray of shape (n_queries, k)
+            Rows of the training ``X`` of the hits (labels:
+            ``y_train[indices]``).
+        """
+        k = min(int(k), len(self.library_)) if hasattr(self, "library_") else k
+        scores, indices = [], []
+        for S in self._similarity_chunks(X):
+            top = np.argpartition(-S, k - 1, axis=1)[:, :k]
+            top_s = np.take_along_axis(S, top, axis=1)
+            order = np.argsort(-top_s, axis=1, kind="stable")
+            scores.append(np.take_along_axis(top_s, order, axis=1))
+            indices.append(self.library_index_[np.take_along_axis(top, order, axis=1)])
+        return np.concatenate(scores), np.concatenate(indices)
+
+    def class_scores(self, X) -> np.ndarray:
+        """Best similarity of each query to each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_points)
+            Query spectra.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_queries, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return np.concatenate(
+            [
+                np.maximum.reduceat(S, self._class_starts, axis=1)
+                for S in self._similarity_chunks(X)
+            ]
+        )
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Softmax of the class scores over ``temperature``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_points)
+            Query spectra.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_queries, n_classes)
+        """
+        return softmax(
+            self.class_scores(X).astype(np.float64) / self.temperature, axis=1
+        )
+
+    def predict(self, X) -> np.ndarray:
+        """Label of the best hit (``unknown_label`` below ``reject_threshold``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_points)
+            Query spectra.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_queries,)
+        """
+        scores = self.class_scores(X)
+        pred = self.classes_[np.argmax(scores, axis=1)]
+        if self.reject_threshold is None:
+            return pred
+        rejected = scores.max(axis=1) < self.reject_threshold
+        unknown = self.unknown_label
+        if unknown is None:
+            unknown = -1 if np.issubdtype(self.classes_.dtype, np.number) else "unknown"
+        out = pred.astype(object)
+        out[rejected] = unknown
+        return out.astype(np.result_type(pred.dtype, np.asarray(unknown).dtype))
