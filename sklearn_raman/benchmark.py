@@ -231,8 +231,8 @@ def run_benchmark(
     >>> from sklearn_raman.benchmark import run_benchmark
     >>> X, y = make_spectra(n_classes=3, n_samples_per_class=20, random_state=0)
     >>> records = run_benchmark({"knn1": KNeighborsClassifier(1)}, X, y, n_repeats=1)
-    >>> records[0]["model"], records[0]["top1"]
-    ('knn1', 1.0)
+    >>> records[0]["model"], records[0]["top1"] > 0.9
+    ('knn1', True)
     """
     X, y = np.asarray(X), np.asarray(y)
     splits = protocol_splits(
