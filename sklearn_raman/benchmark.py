@@ -10,7 +10,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from .baselines import classical_baselines
-from .metrics import paper_metrics
+from .metrics import class_scores, paper_metrics
 from .model_selection import PaperSplit, SampleGroupedSplit, unseen_class_share
 from .neighbors import LibrarySearchClassifier
 from .neural import (
@@ -143,21 +143,13 @@ def protocol_splits(
     raise ValueError(f"protocol must be 'random' or 'grouped'; got {protocol!r}")
 
 
-def _scores(estimator, X):
-    """Class scores for ranking metrics: probabilities, else decision values."""
-    if hasattr(estimator, "predict_proba"):
-        return estimator.predict_proba(X)
-    scores = estimator.decision_function(X)
-    return np.c_[-scores, scores] if scores.ndim == 1 else scores
-
-
 def _run_one(name, model, X, y, train, test, protocol, repeat, keep_predictions):
     est = clone(model)
     t0 = time.perf_counter()
     est.fit(X[train], y[train])
     t1 = time.perf_counter()
     y_pred = est.predict(X[test])
-    scores = _scores(est, X[test])
+    scores = class_scores(est, X[test])
     t2 = time.perf_counter()
     record = {
         "model": name,

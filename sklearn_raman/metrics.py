@@ -19,6 +19,7 @@ from sklearn.metrics import (
 
 __all__ = [
     "PAPER_SCORING",
+    "class_scores",
     "ovr_auc",
     "paper_metrics",
     "top_k_accuracy",
@@ -160,9 +161,30 @@ def paper_metrics(y_true, proba, classes, y_pred=None) -> dict[str, float]:
     return out
 
 
+def class_scores(estimator, X) -> np.ndarray:
+    """Per-class scores for ranking metrics: probabilities, else decision values.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+        With ``predict_proba`` or ``decision_function`` (e.g. a linear SVM).
+    X : array-like of shape (n_samples, n_features)
+        Samples.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples, n_classes)
+        Columns in the order of ``estimator.classes_``.
+    """
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(X)
+    scores = estimator.decision_function(X)
+    return np.c_[-scores, scores] if scores.ndim == 1 else scores
+
+
 def _proba_scorer(metric, **kwargs):
     def score(estimator, X, y):
-        return metric(y, estimator.predict_proba(X), estimator.classes_, **kwargs)
+        return metric(y, class_scores(estimator, X), estimator.classes_, **kwargs)
 
     return score
 

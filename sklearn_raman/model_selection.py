@@ -177,7 +177,7 @@ class SampleGroupedSplit(BaseCrossValidator):
         """Number of folds."""
         return self.n_splits
 
-    def split(self, X, y, groups) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(self, X, y, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(train, test)`` index arrays with disjoint sample groups.
 
         Parameters

@@ -15,6 +15,7 @@ from sklearn_raman import (
     StandardNormalVariate,
     VectorNormalizer,
 )
+from sklearn_raman.neighbors import LibrarySearchClassifier
 
 ESTIMATORS = [
     SpectrumResampler(),
@@ -30,6 +31,8 @@ ESTIMATORS = [
     BaselineCorrector(method="asls"),
     CosmicRayRemover(),
     ShiftNoiseAugmenter(random_state=0),
+    LibrarySearchClassifier(),
+    LibrarySearchClassifier(chunk_size=3, temperature=0.1),
 ]
 
 

@@ -139,7 +139,7 @@ def test_cuda_trained_model_loads_on_cpu(easy, monkeypatch):
         torch.load(io.BytesIO(weights.getvalue()))
     with pytest.warns(DeviceWarning) as record:  # skorch says it maps to the CPU
         loaded = pickle.loads(blob)
-    assert any("Loading on device \"cpu\"" in str(w.message) for w in record)
+    assert any('Loading on device "cpu"' in str(w.message) for w in record)
     assert loaded.device_ == "cpu" and str(loaded.net_.device) == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X_test), expected)
 

@@ -13,8 +13,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 def _normalise(X: np.ndarray, metric: str, derivative: bool) -> np.ndarray:
-    """Rows prepared so that a dot product is the similarity (float32)."""
-    X = np.asarray(X, dtype=np.float32)
+    """Rows prepared so that a dot product is the similarity."""
+    X = np.asarray(X, dtype=np.float64)
     if derivative:
         X = np.diff(X, axis=1) if X.shape[1] > 1 else np.zeros_like(X)
     if metric == "pearson":
@@ -29,7 +29,8 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
     ``fit`` stores the training spectra as the reference library; a query is
     compared with every library spectrum and takes the label of the best hit,
     as commercial search software does. Similarities are computed with one
-    matrix product per chunk of queries (BLAS, float32), so memory stays bounded
+    matrix product per chunk of queries (BLAS, float64, so that results do not
+    depend on how queries are batched), and memory stays bounded
     (``chunk_size`` x library size) for large libraries.
 
     Parameters
@@ -57,7 +58,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         Class labels.
     library_ : ndarray of shape (n_library, n_points or n_points - 1)
-        Normalised library spectra (float32), sorted by class.
+        Normalised library spectra, sorted by class.
     library_labels_ : ndarray of shape (n_library,)
         Labels of ``library_`` rows.
     library_index_ : ndarray of shape (n_library,)

@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.decomposition import PCA
+from sklearn.metrics import roc_auc_score, top_k_accuracy_score
+from sklearn.model_selection import cross_validate
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+
+from sklearn_raman.metrics import PAPER_SCORING, ovr_auc, paper_metrics, top_k_accuracy
+
+
+@pytest.fixture
+def scores():
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.array(["a", "b", "c", "d", "e"]), 20)
+    proba = rng.dirichlet(np.ones(5), size=100)
+    proba[np.arange(100), np.repeat(np.arange(5), 20)] += 0.3  # informative
+    return y, proba / proba.sum(1, keepdims=True), np.array(["a", "b", "c", "d", "e"])
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_top_k_matches_sklearn(scores, k):
+    y, proba, classes = scores
+    expected = top_k_accuracy_score(y, proba, k=k, labels=classes)
+    assert top_k_accuracy(y, proba, classes, k) == pytest.approx(expected)
+
+
+def test_ovr_auc_matches_sklearn_and_copes_with_missing_classes(scores):
+    y, proba, classes = scores
+    expected = roc_auc_score(y, proba, multi_class="ovr", average="weighted")
+    assert ovr_auc(y, proba, classes) == pytest.approx(expected)
+    subset = np.isin(y, ["a", "b"])  # three classes absent from this "test set"
+    value = ovr_auc(y[subset], proba[subset], classes)
+    assert 0.5 < value <= 1.0
+    assert np.isnan(ovr_auc(["a", "a"], proba[:2], classes))  # no negatives
+
+
+def test_paper_metrics_keys_and_values(scores):
+    y, proba, classes = scores
+    m = paper_metrics(y, proba, classes)
+    assert set(m) == {
+        "top1",
+        "top3",
+        "top5",
+        "precision_weighted",
+        "recall_weighted",
+        "f1_weighted",
+        "precision_macro",
+        "recall_macro",
+        "f1_macro",
+        "roc_auc",
+        "pr_auc",
+    }
+    assert m["top1"] <= m["top3"] <= m["top5"] == 1.0
+    assert m["recall_weighted"] == pytest.approx(m["top1"])
+    perfect = paper_metrics(["a", "b"], [[1.0, 0.0], [0.0, 1.0]], ["a", "b"])
+    assert all(v == 1.0 for v in perfect.values())
+    votes = paper_metrics(
+        ["a", "b"], [[0.6, 0.4], [0.6, 0.4]], ["a", "b"], y_pred=["a", "b"]
+    )
+    assert votes["top1"] == 1.0
+
+
+def test_unknown_labels_count_as_misses():
+    assert top_k_accuracy(["zzz"], [[0.5, 0.5]], ["a", "b"], k=2) == 0.0
+
+
+def test_paper_scoring_in_cross_validate():
+    X, y = make_classification(
+        n_samples=150, n_classes=4, n_informative=6, random_state=0
+    )
+    for model in (
+        KNeighborsClassifier(5),
+        make_pipeline(PCA(5), LinearSVC(max_iter=5000)),
+    ):  # no predict_proba
+        res = cross_validate(model, X, y, cv=3, scoring=PAPER_SCORING)
+        for name in PAPER_SCORING:
+            assert np.all((res[f"test_{name}"] >= 0) & (res[f"test_{name}"] <= 1))

@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+from sklearn.neighbors import KNeighborsClassifier
+
+from sklearn_raman import load_rruff_sang2021, make_spectra
+from sklearn_raman.model_selection import PaperSplit
+from sklearn_raman.neighbors import LibrarySearchClassifier
+
+
+@pytest.fixture(scope="module")
+def spectra():
+    X, y = make_spectra(
+        n_classes=6, n_samples_per_class=30, n_points=300, snr_db=12, random_state=0
+    )
+    return X[:120], X[120:], y[:120], y[120:]
+
+
+def test_cosine_search_equals_1nn_cosine(spectra):
+    X_train, X_test, y_train, _ = spectra
+    lib = LibrarySearchClassifier(chunk_size=7).fit(X_train, y_train)
+    knn = KNeighborsClassifier(1, metric="cosine").fit(X_train, y_train)
+    np.testing.assert_array_equal(lib.predict(X_test), knn.predict(X_test))
+    np.testing.assert_array_equal(
+        lib.predict_proba(X_test).argmax(1),
+        np.searchsorted(lib.classes_, lib.predict(X_test)),
+    )
+
+
+def test_pearson_equals_1nn_correlation(spectra):
+    X_train, X_test, y_train, _ = spectra
+    lib = LibrarySearchClassifier("pearson").fit(X_train, y_train)
+    knn = KNeighborsClassifier(1, metric="correlation").fit(X_train, y_train)
+    np.testing.assert_array_equal(lib.predict(X_test), knn.predict(X_test))
+
+
+def test_search_hits_sorted_and_self_match(spectra):
+    X_train, _, y_train, _ = spectra
+    for metric in ("cosine", "pearson", "hqi"):
+        lib = LibrarySearchClassifier(metric, derivative=metric == "hqi").fit(
+            X_train, y_train
+        )
+        scores, idx = lib.search(X_train[:10], k=4)
+        assert scores.shape == idx.shape == (10, 4)
+        assert np.all(np.diff(scores, axis=1) <= 1e-6)
+        np.testing.assert_array_equal(idx[:, 0], np.arange(10))
+        np.testing.assert_allclose(scores[:, 0], 1.0, rtol=1e-5)
+
+
+def test_hqi_is_squared_cosine(spectra):
+    X_train, X_test, y_train, _ = spectra
+    cos = LibrarySearchClassifier("cosine").fit(X_train, y_train).class_scores(X_test)
+    hqi = LibrarySearchClassifier("hqi").fit(X_train, y_train).class_scores(X_test)
+    positive = cos > 0
+    np.testing.assert_allclose(hqi[positive], cos[positive] ** 2, rtol=1e-5)
+
+
+def test_reject_threshold():
+    X, y = make_spectra(n_classes=3, n_samples_per_class=10, random_state=0)
+    lib = LibrarySearchClassifier(reject_threshold=0.9999).fit(X[:20], y[:20])
+    pred = lib.predict(np.vstack([X[:2], X[25:]]))
+    assert list(pred[:2]) == list(y[:2])  # exact library members pass
+    assert (pred[2:] == -1).all()  # integer labels: -1 for unknown
+    lib = LibrarySearchClassifier(reject_threshold=0.9999, unknown_label="none")
+    pred = lib.fit(X[:20], np.array(["a", "b", "c"])[y[:20]]).predict(X[25:])
+    assert (pred == "none").all()
+
+
+def test_dataset_1_equals_knn_and_paper_accuracy(rruff_npz):
+    d = load_rruff_sang2021(rruff_npz, subset=1)
+    train, test = next(PaperSplit(random_state=0).split(d.X, d.y))
+    lib = LibrarySearchClassifier().fit(d.X[train], d.y[train])
+    knn = KNeighborsClassifier(1, metric="cosine").fit(d.X[train], d.y[train])
+    pred = lib.predict(d.X[test])
+    np.testing.assert_array_equal(pred, knn.predict(d.X[test]))
+    assert np.mean(pred == d.y[test]) > 0.95
