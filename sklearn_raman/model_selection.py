@@ -126,9 +126,9 @@ class PaperSplit(BaseCrossValidator):
             for idx in members:
                 if idx.size < 2:
                     continue
-                n_test = min(
-                    max(1, int(round(self.test_size * idx.size))), idx.size - 1
-                )
+                # round half up: 15 spectra -> 5 for testing at 30 %
+                n_test = int(np.floor(self.test_size * idx.size + 0.5))
+                n_test = min(max(1, n_test), idx.size - 1)
                 test.append(rng.choice(idx, n_test, replace=False))
             test = np.sort(np.concatenate(test)) if test else np.array([], dtype=int)
             train = np.setdiff1d(np.arange(len(y)), test)

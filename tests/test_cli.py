@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from sklearn_raman.__main__ import main
 
 
@@ -27,15 +29,22 @@ def test_benchmark_cli_synthetic(tmp_path, capsys):
     assert "| knn1 |" in out and "| pca_linsvc |" in out
     records = json.loads((tmp_path / "results.json").read_text())
     assert len(records) == 4
-    assert {
+    keys = {
         "model",
         "protocol",
         "repeat",
         "top1",
+        "top3",
+        "top5",
+        "roc_auc",
+        "precision_weighted",
+        "recall_weighted",
         "f1_weighted",
+        "pr_auc",
         "fit_s",
         "predict_s",
-    } <= set(records[0])
+    }
+    assert keys <= set(records[0])
     assert all(0 <= r["top1"] <= 1 for r in records)
     assert "| model |" in (tmp_path / "results.md").read_text()
 
@@ -98,3 +107,38 @@ def test_benchmark_cli_folder(tmp_path, capsys):
     )
     assert status == 0
     assert "16 spectra" in capsys.readouterr().out
+
+
+def test_benchmark_cli_both_protocols_and_plots(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    status = main(
+        [
+            "benchmark",
+            "--n-classes",
+            "3",
+            "--n-samples-per-class",
+            "12",
+            "--n-points",
+            "150",
+            "--models",
+            "knn1",
+            "library",
+            "--repeats",
+            "2",
+            "--protocol",
+            "random",
+            "grouped",
+            "--n-jobs",
+            "2",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert status == 0
+    records = json.loads((tmp_path / "results.json").read_text())
+    assert {r["protocol"] for r in records} == {"random", "grouped"}
+    assert len(records) == 8
+    for name in ("top1.png", "confusion_best.png"):
+        assert (tmp_path / name).stat().st_size > 1000
+    table = (tmp_path / "results.md").read_text()
+    assert "| library | grouped |" in table and "Command:" in table

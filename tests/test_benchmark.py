@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+from sklearn.neighbors import KNeighborsClassifier
+from tiny_nets import tiny
+
+from sklearn_raman import SEResNet1DClassifier, make_spectra
+from sklearn_raman.benchmark import (
+    METRICS,
+    make_models,
+    model_names,
+    protocol_splits,
+    run_benchmark,
+    summarize,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_spectra(
+        n_classes=4, n_samples_per_class=15, n_points=120, random_state=0
+    )
+    groups = np.repeat(np.arange(30), 2).astype(str)  # two spectra per sample
+    return X, y, groups
+
+
+def test_protocol_splits(data):
+    X, y, groups = data
+    random = protocol_splits("random", X, y, n_repeats=2)
+    assert len(random) == 2 and all(len(te) == 20 for _, te in random)
+    grouped = protocol_splits("grouped", X, y, groups, n_repeats=2)
+    for train, test in grouped:
+        assert not set(groups[train]) & set(groups[test])
+    with pytest.raises(ValueError, match="needs the sample id"):
+        protocol_splits("grouped", X, y)
+    with pytest.raises(ValueError, match="protocol must be"):
+        protocol_splits("loo", X, y)
+
+
+def test_run_benchmark_records_and_parallel_equivalence(data):
+    X, y, groups = data
+    models = {"knn1": KNeighborsClassifier(1), **make_models(["library", "pca_linsvc"])}
+    serial = run_benchmark(models, X, y, groups=groups, protocol="grouped", n_repeats=2)
+    parallel = run_benchmark(
+        models, X, y, groups=groups, protocol="grouped", n_repeats=2, n_jobs=2
+    )
+    assert len(serial) == 6
+    for a, b in zip(serial, parallel):
+        assert a["model"] == b["model"] and a["top1"] == b["top1"]
+        assert all(0 <= a[m] <= 1 for m in METRICS)
+        assert a["n_train"] + a["n_test"] == len(y)
+    table = summarize(serial)
+    assert table.count("\n") == 4 and "| pca_linsvc | grouped |" in table
+
+
+def test_make_models_covers_every_name():
+    models = make_models(model_names(), recipe={"max_epochs": 1}, random_state=0)
+    assert list(models) == model_names()
+    assert models["vgg1d"].max_epochs == 1 and models["rf"].random_state == 0
+
+
+def test_time_budget_stops_training(data):
+    X, y, _ = data
+    clf = tiny(SEResNet1DClassifier, max_epochs=50, max_time=1e-3).fit(X, y)
+    assert len(clf.history_) == 1
