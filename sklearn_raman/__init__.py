@@ -16,6 +16,9 @@ from .datasets import (
     read_spectrum,
     rruff_sample_id,
 )
+from .metrics import PAPER_SCORING, paper_metrics
+from .model_selection import PaperSplit, SampleGroupedSplit, rruff_sample_ids
+from .neighbors import LibrarySearchClassifier
 from .neural import (
     AlexNet1DClassifier,
     DeepCIDClassifier,
@@ -46,9 +49,13 @@ __all__ = [
     "DRCNNClassifier",
     "DeepCIDClassifier",
     "LeNet1DClassifier",
+    "LibrarySearchClassifier",
     "LiuCNNClassifier",
+    "PAPER_SCORING",
+    "PaperSplit",
     "ResNet1DClassifier",
     "SEResNet1DClassifier",
+    "SampleGroupedSplit",
     "SpectrumNetClassifier",
     "VGG1DClassifier",
     "ZhangCNNClassifier",
@@ -66,7 +73,9 @@ __all__ = [
     "classical_baselines",
     "load_rruff_sang2021",
     "make_spectra",
+    "paper_metrics",
     "read_spectra",
     "read_spectrum",
     "rruff_sample_id",
+    "rruff_sample_ids",
 ]
