@@ -21,7 +21,6 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -34,6 +33,7 @@ from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from torch import nn
 
+from ..model_selection import PaperSplit
 from ..nn import SpectrumAugment, SpectrumLoss, SpectrumNet
 from ._module import TrainingModule
 
@@ -136,8 +136,8 @@ class SpectrumNetClassifier(
         best weights are restored. With ``class_weight`` the validation loss,
         which carries the weights, is monitored instead. None: no early stopping.
     validation_fraction : float, default=0.2
-        Share of the training data held out (stratified when every class has 2
-        or more spectra) to monitor accuracy. 0: no validation split and no early
+        Share of each class held out to monitor accuracy (classes of a single
+        spectrum stay in training). 0: no validation split and no early
         stopping.
     class_weight : "balanced", dict or None, default=None
         Class weights of the loss, as in scikit-learn.
@@ -310,22 +310,19 @@ class SpectrumNetClassifier(
         return self
 
     def _split(self, X, y, seed):
-        """Training and validation parts; stratified where every class allows it."""
-        n_valid = int(round(self.validation_fraction * len(y)))
-        if self.validation_fraction == 0 or n_valid < 1 or len(y) - n_valid < 1:
+        """Training and validation parts, split within each class.
+
+        As :class:`~sklearn_raman.model_selection.PaperSplit`: every class of two
+        or more spectra keeps at least one for training; single spectra stay in
+        training.
+        """
+        if self.validation_fraction == 0:
             return X, y, None, None
-        counts = np.bincount(y)
-        n_classes = np.count_nonzero(counts)
-        stratify = (
-            y
-            if counts[counts > 0].min() >= 2
-            and n_classes <= n_valid <= len(y) - n_classes
-            else None
-        )
-        X_tr, X_va, y_tr, y_va = train_test_split(
-            X, y, test_size=n_valid, stratify=stratify, random_state=seed
-        )
-        return X_tr, y_tr, X_va, y_va
+        splitter = PaperSplit(test_size=self.validation_fraction, random_state=seed)
+        train, valid = next(splitter.split(X, y))
+        if len(valid) == 0:
+            return X, y, None, None
+        return X[train], y[train], X[valid], y[valid]
 
     def _class_weights(self, y: np.ndarray, n_classes: int):
         if self.class_weight is None:
