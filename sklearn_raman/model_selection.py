@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
 import numpy as np
@@ -202,7 +203,10 @@ class SampleGroupedSplit(BaseCrossValidator):
             shuffle=self.shuffle,
             random_state=self.random_state if self.shuffle else None,
         )
-        yield from cv.split(X, y, groups)
+        with warnings.catch_warnings():
+            # classes with fewer spectra than folds are the point of this split
+            warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+            yield from cv.split(X, y, groups)
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
         raise NotImplementedError  # split() is overridden
