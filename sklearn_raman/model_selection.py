@@ -135,6 +135,32 @@ class PaperSplit(BaseCrossValidator):
             train = np.setdiff1d(np.arange(len(y)), test)
             yield train, test
 
+    def split_with_validation(self, X, y, valid_size: float = 0.2):
+        """Yield ``(train, valid, test)``: the papers' 0.56 / 0.14 / 0.30.
+
+        The test part is that of :meth:`split`; ``valid_size`` of each class of
+        the rest is held out for validation in the same way.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra (only their number is used).
+        y : array-like of shape (n_samples,)
+            Labels.
+        valid_size : float, default=0.2
+            Share of each class's training part kept for validation.
+
+        Yields
+        ------
+        train, valid, test : ndarray of int
+        """
+        y = np.asarray(y)
+        rng = check_random_state(self.random_state)
+        inner = PaperSplit(test_size=valid_size, random_state=rng)
+        for rest, test in self.split(X, y):
+            fit, valid = next(inner.split(rest, y[rest]))
+            yield rest[fit], rest[valid], test
+
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
         raise NotImplementedError  # split() is overridden
 

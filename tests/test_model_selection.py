@@ -27,6 +27,15 @@ def test_paper_split_proportions_and_small_classes():
         next(PaperSplit().split(X[:2], y))
 
 
+def test_paper_split_with_validation_is_56_14_30():
+    y = np.repeat(np.arange(20), 50)
+    X = np.zeros((len(y), 2))
+    train, valid, test = next(PaperSplit(random_state=0).split_with_validation(X, y))
+    assert (len(train), len(valid), len(test)) == (560, 140, 300)
+    assert len(set(train) | set(valid) | set(test)) == len(y)
+    assert set(y[valid]) == set(range(20))
+
+
 def test_sample_grouped_split_keeps_samples_apart():
     rng = np.random.default_rng(0)
     groups = np.repeat([f"R{i}" for i in range(30)], 4)
