@@ -70,9 +70,11 @@ class TimeBudget(Callback):
         self.seconds = seconds
 
     def on_train_begin(self, net, **kwargs):
+        """Start the clock."""
         self.start_ = time.monotonic()
 
     def on_epoch_end(self, net, **kwargs):
+        """End training once the budget is spent."""
         if time.monotonic() - self.start_ > self.seconds:
             raise KeyboardInterrupt  # skorch's way to end fit early (as EarlyStopping)
 
