@@ -162,6 +162,8 @@ def _run_one(name, model, X, y, train, test, protocol, repeat, keep_predictions)
         "n_test": int(len(test)),
         "unseen_class_share": unseen_class_share(y, train, test),
     }
+    if hasattr(est, "history_"):  # deep models: epochs actually trained
+        record["epochs"] = len(est.history_)
     if keep_predictions:
         record["y_true"] = y[test].tolist()
         record["y_pred"] = y_pred.tolist()

@@ -62,3 +62,5 @@ def test_time_budget_stops_training(data):
     X, y, _ = data
     clf = tiny(SEResNet1DClassifier, max_epochs=50, max_time=1e-3).fit(X, y)
     assert len(clf.history_) == 1
+    record = run_benchmark({"cnn": clf}, X, y, n_repeats=1)[0]
+    assert record["epochs"] == 1
