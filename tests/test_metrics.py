@@ -20,7 +20,7 @@ def scores():
     return y, proba / proba.sum(1, keepdims=True), np.array(["a", "b", "c", "d", "e"])
 
 
-@pytest.mark.parametrize("k", [1, 3, 5])
+@pytest.mark.parametrize("k", [1, 2, 3])
 def test_top_k_matches_sklearn(scores, k):
     y, proba, classes = scores
     expected = top_k_accuracy_score(y, proba, k=k, labels=classes)
