@@ -139,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
         help="random: the papers' stratified 70/30 split; "
         "grouped: split by sample id (new samples at test time)",
     )
+    protocol.add_argument(
+        "--unstratified-groups",
+        action="store_true",
+        help="grouped protocol: plain group k-fold, ignoring the classes "
+        "(more test spectra of unseen classes)",
+    )
     protocol.add_argument("--repeats", type=int, default=3)
     protocol.add_argument("--seed", type=int, default=0)
     protocol.add_argument(
@@ -248,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             n_jobs=args.n_jobs,
             progress=_progress,
             keep_predictions=bool(args.out),
+            stratified_groups=not args.unstratified_groups,
         )
     elapsed = time.perf_counter() - started
     table = summarize(records)

@@ -104,7 +104,14 @@ def make_models(
 
 
 def protocol_splits(
-    protocol: str, X, y, groups=None, *, n_repeats: int = 3, random_state: int = 0
+    protocol: str,
+    X,
+    y,
+    groups=None,
+    *,
+    n_repeats: int = 3,
+    random_state: int = 0,
+    stratified_groups: bool = True,
 ):
     """Train / test index pairs of a protocol.
 
@@ -124,6 +131,9 @@ def protocol_splits(
         Number of splits.
     random_state : int, default=0
         Seed.
+    stratified_groups : bool, default=True
+        For ``"grouped"``: balance classes across folds (False: plain group
+        k-fold, see :class:`~sklearn_raman.model_selection.SampleGroupedSplit`).
 
     Returns
     -------
@@ -136,7 +146,9 @@ def protocol_splits(
             raise ValueError("protocol 'grouped' needs the sample id of every spectrum")
         return [
             next(
-                SampleGroupedSplit(3, random_state=random_state + r).split(X, y, groups)
+                SampleGroupedSplit(
+                    3, stratified=stratified_groups, random_state=random_state + r
+                ).split(X, y, groups)
             )
             for r in range(n_repeats)
         ]
@@ -182,6 +194,7 @@ def run_benchmark(
     n_jobs: int | None = None,
     progress: Callable[[dict, int, int], None] | None = None,
     keep_predictions: bool = False,
+    stratified_groups: bool = True,
 ) -> list[dict]:
     """Fit and score every model on the splits of a protocol.
 
@@ -210,6 +223,8 @@ def run_benchmark(
         Called as ``progress(record, done, total)`` after each run.
     keep_predictions : bool, default=False
         Keep ``y_true`` and ``y_pred`` in each record (for confusion matrices).
+    stratified_groups : bool, default=True
+        See :func:`protocol_splits`.
 
     Returns
     -------
@@ -230,7 +245,13 @@ def run_benchmark(
     """
     X, y = np.asarray(X), np.asarray(y)
     splits = protocol_splits(
-        protocol, X, y, groups, n_repeats=n_repeats, random_state=random_state
+        protocol,
+        X,
+        y,
+        groups,
+        n_repeats=n_repeats,
+        random_state=random_state,
+        stratified_groups=stratified_groups,
     )
     jobs = [
         (name, model, train, test, repeat)

@@ -46,6 +46,10 @@ def test_sample_grouped_split_keeps_samples_apart():
         assert not set(groups[train]) & set(groups[test])
     tested = np.concatenate([test for _, test in folds])
     assert sorted(tested) == list(range(len(y)))
+    for train, test in SampleGroupedSplit(stratified=False, random_state=0).split(
+        y, y, groups
+    ):
+        assert not set(groups[train]) & set(groups[test])
     with pytest.raises(ValueError, match="needs groups"):
         next(SampleGroupedSplit().split(y, y))
 
