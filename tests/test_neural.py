@@ -193,6 +193,8 @@ def test_fine_tune_to_new_label_set(easy):
         np.isin(y_test, ["calcite", "quartz"]), "carbonate-ish", "other"
     )
     assert clf.score(X_test, new_test) > 0.9
+    clf.fine_tune(X_train, new_y, max_epochs=1, freeze=None)
+    assert all(p.requires_grad for p in clf.module_.parameters())
     with pytest.raises(ValueError, match="freeze must be"):
         clf.fine_tune(X_train, new_y, freeze="nope")
     with pytest.raises(ValueError, match="X has 10 features"):

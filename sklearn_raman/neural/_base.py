@@ -648,6 +648,7 @@ class SpectrumNetClassifier(
         with seeded_torch(seed):
             net.classifier = nn.Linear(net.embedding_dim, len(encoder.classes_))
         net.n_classes = len(encoder.classes_)
+        net.requires_grad_(True)  # undo the freezing of an earlier fine_tune
         frozen = {
             "features": net.feature_layers(),
             "all": [m for m in net.children() if m is not net.classifier],
