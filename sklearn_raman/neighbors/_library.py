@@ -158,7 +158,8 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
             Rows of the training ``X`` of the hits (labels:
             ``y_train[indices]``).
         """
-        k = min(int(k), len(self.library_)) if hasattr(self, "library_") else k
+        check_is_fitted(self)
+        k = min(int(k), len(self.library_))
         scores, indices = [], []
         for S in self._similarity_chunks(X):
             top = np.argpartition(-S, k - 1, axis=1)[:, :k]

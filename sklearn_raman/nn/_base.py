@@ -127,15 +127,12 @@ def flatten_neck(
     dropout: float,
     activation: type = nn.ReLU,
     norm: bool = True,
-    dropout_first: bool = False,
 ):
     """Neck maker: flatten, then one dense block per entry of ``units``."""
 
     def make(n_flat: int, n_channels: int):
         layers: list[nn.Module] = [nn.Flatten()]
         n_in = n_flat
-        if dropout_first and dropout:
-            layers.append(nn.Dropout(dropout))
         for n_out in units:
             layers.append(dense_block(n_in, n_out, dropout, activation, norm))
             n_in = n_out

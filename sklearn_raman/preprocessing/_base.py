@@ -24,8 +24,6 @@ class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     """
 
     _parameter_constraints: dict = {}
-    # number of points below which the method is undefined
-    _min_points = 1
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -44,11 +42,6 @@ class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             The fitted transformer.
         """
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
-        if X.shape[1] < self._min_points:
-            raise ValueError(
-                f"{type(self).__name__} needs spectra of at least {self._min_points} "
-                f"points; X has {X.shape[1]} feature(s)"
-            )
         self.wavenumbers_ = feature_axis(
             type(self).__name__,
             getattr(self, "wavenumbers", None),
