@@ -23,7 +23,8 @@ def classical_baselines(
         :class:`~sklearn.neighbors.KNeighborsClassifier`); cosine ignores the
         overall intensity, like spectral library search.
     n_components : int or float, default=0.99
-        PCA components before the SVMs: a count, or the share of variance kept.
+        PCA components before the trees and SVMs: a count, or the share of
+        variance kept (about 130 components on RRUFF).
     random_state : int or None, default=None
         Seed of the randomised models (tree, forest, PCA).
 
@@ -32,6 +33,15 @@ def classical_baselines(
     models : dict of str to estimator
         ``knn1``, ``knn5``, ``tree``, ``rf``, ``pca_linsvc``, ``pca_svc``: fresh,
         unfitted estimators (clone-safe) taking spectra on one grid.
+
+    Notes
+    -----
+    The tree and the forest split PCA scores rather than the raw intensities.
+    Their cost grows with features x classes; on RRUFF Dataset_2 (1,570 points,
+    1,332 classes) a single tree on raw spectra runs for more than 5 minutes on
+    2 cores, one on the ~130 PCA scores in about 30 s, and a 200-tree forest in
+    about 2 minutes. The forest is also more accurate on the scores (Dataset_1:
+    0.967 against 0.957 top-1).
 
     Examples
     --------
@@ -45,9 +55,15 @@ def classical_baselines(
     return {
         "knn1": KNeighborsClassifier(n_neighbors=1, metric=metric),
         "knn5": KNeighborsClassifier(n_neighbors=5, metric=metric, weights="distance"),
-        "tree": DecisionTreeClassifier(random_state=random_state),
-        "rf": RandomForestClassifier(
-            n_estimators=200, max_features="sqrt", n_jobs=-1, random_state=random_state
+        "tree": make_pipeline(
+            PCA(n_components=n_components, random_state=random_state),
+            DecisionTreeClassifier(random_state=random_state),
+        ),
+        "rf": make_pipeline(
+            PCA(n_components=n_components, random_state=random_state),
+            RandomForestClassifier(
+                n_estimators=200, n_jobs=-1, random_state=random_state
+            ),
         ),
         "pca_linsvc": make_pipeline(
             PCA(n_components=n_components, random_state=random_state),

@@ -6,9 +6,15 @@ from sklearn.metrics import roc_auc_score, top_k_accuracy_score
 from sklearn.model_selection import cross_validate
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.svm import LinearSVC
+from sklearn.svm import SVC, LinearSVC, NuSVC
 
-from sklearn_raman.metrics import PAPER_SCORING, ovr_auc, paper_metrics, top_k_accuracy
+from sklearn_raman.metrics import (
+    PAPER_SCORING,
+    class_scores,
+    ovr_auc,
+    paper_metrics,
+    top_k_accuracy,
+)
 
 
 @pytest.fixture
@@ -78,3 +84,38 @@ def test_paper_scoring_in_cross_validate():
         res = cross_validate(model, X, y, cv=3, scoring=PAPER_SCORING)
         for name in PAPER_SCORING:
             assert np.all((res[f"test_{name}"] >= 0) & (res[f"test_{name}"] <= 1))
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        SVC(C=10.0),
+        NuSVC(nu=0.05, break_ties=True),
+        make_pipeline(PCA(8), SVC(kernel="poly", degree=2)),
+    ],
+    ids=["svc", "nusvc", "pca_svc"],
+)
+def test_one_vs_one_class_scores_equal_decision_function(model):
+    # the vectorised vote count is scikit-learn's own reduction, exactly
+    X, y = make_classification(
+        n_samples=400, n_features=12, n_informative=10, n_classes=9, random_state=0
+    )
+    labels = np.array([f"mineral {c}" for c in "ABCDEFGHI"])[y]
+    model.fit(X, labels)
+    scores = class_scores(model, X.tolist())
+    np.testing.assert_allclose(scores, model.decision_function(X), atol=1e-12)
+    final = model[-1] if hasattr(model, "steps") else model
+    assert final.decision_function_shape == "ovr"
+
+
+def test_one_vs_one_class_scores_two_classes_and_ovo_shape():
+    X, y = make_classification(n_samples=100, n_features=5, random_state=0)
+    model = SVC().fit(X, y)
+    scores = class_scores(model, X)
+    np.testing.assert_array_equal(scores[:, 1], model.decision_function(X))
+    np.testing.assert_array_equal(scores[:, 0], -scores[:, 1])
+    X3, y3 = make_classification(
+        n_samples=150, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
+    ovo = SVC(decision_function_shape="ovo").fit(X3, y3)
+    np.testing.assert_array_equal(class_scores(ovo, X3), ovo.decision_function(X3))
