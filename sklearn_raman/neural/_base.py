@@ -7,7 +7,6 @@ import copy
 import inspect
 import json
 import os
-import time
 import warnings
 from numbers import Integral, Real
 
@@ -28,13 +27,15 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNetClassifier
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+from skorch.callbacks import EarlyStopping, LRScheduler
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from torch import nn
 
 from ..model_selection import PaperSplit
 from ..nn import SpectrumAugment, SpectrumLoss, SpectrumNet
+from ._callbacks import AnnealedLR, TimeBudget
+from ._loader import TensorBatches
 from ._module import TrainingModule
 
 OPTIMIZERS = {
@@ -61,22 +62,6 @@ def resolve_device(device: str) -> str:
         )
         return "cpu"
     return str(device)
-
-
-class TimeBudget(Callback):
-    """skorch callback: stop training at the end of the first epoch past ``seconds``."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-
-    def on_train_begin(self, net, **kwargs):
-        """Start the clock."""
-        self.start_ = time.monotonic()
-
-    def on_epoch_end(self, net, **kwargs):
-        """End training once the budget is spent."""
-        if time.monotonic() - self.start_ > self.seconds:
-            raise KeyboardInterrupt  # skorch's way to end fit early (as EarlyStopping)
 
 
 @contextlib.contextmanager
@@ -131,8 +116,10 @@ class SpectrumNetClassifier(
     weight_decay : float, default=0.0
         Weight decay of the optimizer.
     lr_schedule : {"cosine", "onecycle", "plateau"} or None, default=None
-        Learning-rate schedule: cosine annealing over ``max_epochs``, one-cycle
-        (per batch), or reduction on a validation-loss plateau.
+        Learning-rate schedule: cosine annealing or one-cycle (warm-up, then
+        cosine), set per batch over ``max_epochs`` or, with ``max_time``, over
+        the time budget if that ends first, so a fit cut by its budget still
+        ends at a low rate; or reduction on a validation-loss plateau.
     patience : int or None, default=30
         Epochs without a better validation accuracy before training stops; the
         best weights are restored. With ``class_weight`` the validation loss,
@@ -163,7 +150,9 @@ class SpectrumNetClassifier(
     max_time : float or None, default=None
         Time budget of training in seconds: training stops at the end of the
         first epoch past it (the best weights are still restored). None: no
-        limit.
+        limit. A time budget makes the number of epochs (and with a cosine or
+        one-cycle schedule, the rates) depend on the machine's speed, so
+        identical fits are identical only without it.
     verbose : int, default=0
         1 prints skorch's table of epochs; 0 is silent.
 
@@ -370,28 +359,12 @@ class SpectrumNetClassifier(
             callbacks.append(("early_stopping", stopper))
         if self.max_time is not None:
             callbacks.append(("time_budget", TimeBudget(self.max_time)))
-        if self.lr_schedule == "cosine":
-            callbacks.append(
-                (
-                    "lr_schedule",
-                    LRScheduler(
-                        torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs
-                    ),
-                )
+        if self.lr_schedule in ("cosine", "onecycle"):
+            schedule = AnnealedLR(
+                self.lr_schedule, lr, max_epochs * steps_per_epoch, self.max_time
             )
-        elif self.lr_schedule == "onecycle":
-            callbacks.append(
-                (
-                    "lr_schedule",
-                    LRScheduler(
-                        torch.optim.lr_scheduler.OneCycleLR,
-                        max_lr=lr,
-                        step_every="batch",
-                        total_steps=max_epochs * steps_per_epoch,
-                    ),
-                )
-            )
-        elif self.lr_schedule == "plateau":
+            callbacks.append(("lr_schedule", schedule))
+        if self.lr_schedule == "plateau":
             monitor = "valid_loss" if has_valid else "train_loss"
             callbacks.append(
                 (
@@ -457,6 +430,9 @@ class SpectrumNetClassifier(
             ),
             classes=np.arange(net.n_classes),
             predict_nonlinearity=_softmax,
+            # batches sliced from whole tensors: no per-sample Python in the loop
+            iterator_train=TensorBatches,
+            iterator_valid=TensorBatches,
             iterator_train__shuffle=True,
             iterator_train__generator=torch.Generator().manual_seed(seed),
             iterator_valid__batch_size=max(256, self.batch_size),

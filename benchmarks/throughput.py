@@ -1,0 +1,125 @@
+"""Training and inference speed of every deep classifier, against the CPU's peak.
+
+Usage: python benchmarks/throughput.py [--models vgg1d seresnet1d ...]
+       [--points 1570] [--classes 192] [--seconds 20] [--threads N]
+
+For each net (its paper's configuration), through the scikit-learn estimator
+exactly as users call it:
+
+- training: spectra/s of a steady-state epoch of ``fit`` (skorch's epoch time,
+  after a warm-up epoch), batch size of the estimator's default;
+- inference: spectra/s of ``predict_proba`` on 2,048 spectra;
+- FLOPs per spectrum counted by ``torch.utils.flop_counter`` (forward for
+  inference; forward + backward for training), hence achieved GFLOP/s, and that
+  as a share of the float32 matmul GFLOP/s measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from sklearn_raman import make_spectra
+from sklearn_raman.benchmark import DEEP_MODELS
+
+
+def matmul_gflops(seconds: float = 2.0, n: int = 2048) -> float:
+    """Float32 matrix-multiply GFLOP/s of this machine with torch's threads."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        a @ b
+        count += 1
+    return 2.0 * n**3 * count / (time.perf_counter() - start) / 1e9
+
+
+def flops_per_spectrum(module: torch.nn.Module, n_points: int, batch: int):
+    """(training, inference) FLOPs per spectrum: forward + backward, forward."""
+    x = torch.randn(batch, n_points)
+    module.train()
+    with FlopCounterMode(display=False) as counter:
+        module(x).sum().backward()
+    train = counter.get_total_flops() / batch
+    module.eval()
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        module(x)
+    return train, counter.get_total_flops() / batch
+
+
+def measure(name: str, n_points: int, n_classes: int, seconds: float):
+    """One row of the table for the deep model ``name``."""
+    cls = DEEP_MODELS[name]
+    X, y = make_spectra(
+        n_classes=n_classes, n_samples_per_class=2, n_points=n_points, random_state=0
+    )
+    X = X.astype(np.float32)
+    params = dict(validation_fraction=0.0, patience=None, random_state=0)
+    batch = cls().batch_size
+    probe = cls(max_epochs=1, **params).fit(X[: 2 * batch], y[: 2 * batch])
+    rate = 2 * batch / probe.history_[-1, "dur"]
+    # two epochs: the first warms up the kernels, the second is timed
+    n = int(np.clip(rate * seconds / 2, 2 * batch, len(X)))
+    n = max(2 * batch, n // batch * batch)
+    reps = -(-n // len(X))
+    X_fit = np.tile(X, (reps, 1))[:n]
+    y_fit = np.tile(y, reps)[:n]
+    clf = cls(max_epochs=2, **params).fit(X_fit, y_fit)
+    train_rate = n / clf.history_[-1, "dur"]
+    module = clf.module_
+    train_flops, infer_flops = flops_per_spectrum(module, n_points, batch)
+    n_infer = 2048 if infer_flops < 1e9 else 256
+    clf.predict_proba(X[:64])
+    start = time.perf_counter()
+    clf.predict_proba(np.tile(X, (n_infer // len(X) + 1, 1))[:n_infer])
+    infer_rate = n_infer / (time.perf_counter() - start)
+    return {
+        "model": name,
+        "params": sum(p.numel() for p in module.parameters()),
+        "train_mflop": train_flops / 1e6,
+        "train_rate": train_rate,
+        "train_gflops": train_rate * train_flops / 1e9,
+        "infer_rate": infer_rate,
+        "infer_gflops": infer_rate * infer_flops / 1e9,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--models", nargs="+", default=list(DEEP_MODELS))
+    parser.add_argument("--points", type=int, default=1570)
+    parser.add_argument("--classes", type=int, default=192)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    peak = matmul_gflops()
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads; "
+        f"fp32 matmul {peak:.1f} GFLOP/s; {args.points} points, "
+        f"{args.classes} classes\n"
+    )
+    print(
+        "| model | parameters | train MFLOP/spectrum | train spectra/s | "
+        "train GFLOP/s | % of matmul | inference spectra/s | inference GFLOP/s | "
+        "% of matmul |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in args.models:
+        r = measure(name, args.points, args.classes, args.seconds)
+        print(
+            f"| {r['model']} | {r['params']:,} | {r['train_mflop']:,.0f} | "
+            f"{r['train_rate']:,.1f} | {r['train_gflops']:.1f} | "
+            f"{100 * r['train_gflops'] / peak:.0f} | {r['infer_rate']:,.0f} | "
+            f"{r['infer_gflops']:.1f} | {100 * r['infer_gflops'] / peak:.0f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
