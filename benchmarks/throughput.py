@@ -25,6 +25,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_raman import make_spectra
 from sklearn_raman.benchmark import DEEP_MODELS
+from sklearn_raman.neural import CompactResNet1DClassifier
+
+NETS = {"recommended": CompactResNet1DClassifier, **DEEP_MODELS}
 
 
 def matmul_gflops(seconds: float = 2.0, n: int = 2048) -> float:
@@ -53,7 +56,7 @@ def flops_per_spectrum(module: torch.nn.Module, n_points: int, batch: int):
 
 def measure(name: str, n_points: int, n_classes: int, seconds: float):
     """One row of the table for the deep model ``name``."""
-    cls = DEEP_MODELS[name]
+    cls = NETS[name]
     X, y = make_spectra(
         n_classes=n_classes, n_samples_per_class=2, n_points=n_points, random_state=0
     )
@@ -90,7 +93,7 @@ def measure(name: str, n_points: int, n_classes: int, seconds: float):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--models", nargs="+", default=list(DEEP_MODELS))
+    parser.add_argument("--models", nargs="+", default=list(NETS))
     parser.add_argument("--points", type=int, default=1570)
     parser.add_argument("--classes", type=int, default=192)
     parser.add_argument("--seconds", type=float, default=20.0)

@@ -21,6 +21,7 @@ from .model_selection import PaperSplit, SampleGroupedSplit, rruff_sample_ids
 from .neighbors import LibrarySearchClassifier
 from .neural import (
     AlexNet1DClassifier,
+    CompactResNet1DClassifier,
     DeepCIDClassifier,
     DRCNNClassifier,
     LeNet1DClassifier,
@@ -46,6 +47,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AlexNet1DClassifier",
+    "CompactResNet1DClassifier",
     "DRCNNClassifier",
     "DeepCIDClassifier",
     "LeNet1DClassifier",

@@ -15,6 +15,7 @@ from .model_selection import PaperSplit, SampleGroupedSplit, unseen_class_share
 from .neighbors import LibrarySearchClassifier
 from .neural import (
     AlexNet1DClassifier,
+    CompactResNet1DClassifier,
     DeepCIDClassifier,
     DRCNNClassifier,
     LeNet1DClassifier,
@@ -56,21 +57,32 @@ METRICS = (
 
 def model_names() -> list[str]:
     """Names accepted by :func:`make_models`: classical, library search, deep."""
-    return [*classical_baselines(), "library", *DEEP_MODELS]
+    return [*classical_baselines(), "library", "recommended", *DEEP_MODELS]
 
 
 def make_models(
-    names, *, recipe: dict | None = None, device: str = "auto", random_state=None
+    names,
+    *,
+    recipe: dict | None = None,
+    overrides: dict | None = None,
+    device: str = "auto",
+    random_state=None,
 ) -> dict:
     """Fresh estimators by name, the deep ones trained with ``recipe``.
+
+    ``recommended`` is :class:`~sklearn_raman.neural.CompactResNet1DClassifier`
+    with its own defaults (its recipe), not ``recipe``.
 
     Parameters
     ----------
     names : iterable of str
         Names from :func:`model_names`.
     recipe : dict, default=None
-        Training parameters of the deep classifiers (``lr``, ``max_epochs``,
-        ``patience``, ``max_time``, ...); None: :data:`CPU_RECIPE`.
+        Training parameters of the literature's deep classifiers (``lr``,
+        ``max_epochs``, ``patience``, ...); None: :data:`CPU_RECIPE`.
+    overrides : dict, default=None
+        Training parameters set on every deep classifier, ``recommended``
+        included (e.g. ``{"max_time": 600}``); they win over ``recipe``.
     device : str, default="auto"
         Device of the deep classifiers.
     random_state : int or None, default=None
@@ -87,13 +99,17 @@ def make_models(
     ['knn1', 'library', 'seresnet1d']
     """
     classical = classical_baselines(random_state=random_state)
-    recipe = CPU_RECIPE if recipe is None else recipe
+    recipe = {**(CPU_RECIPE if recipe is None else recipe), **(overrides or {})}
     models = {}
     for name in names:
         if name in classical:
             models[name] = classical[name]
         elif name == "library":
             models[name] = LibrarySearchClassifier(metric="cosine")
+        elif name == "recommended":
+            models[name] = CompactResNet1DClassifier(
+                **(overrides or {}), device=device, random_state=random_state
+            )
         elif name in DEEP_MODELS:
             models[name] = DEEP_MODELS[name](
                 **recipe, device=device, random_state=random_state
@@ -195,6 +211,7 @@ def run_benchmark(
     progress: Callable[[dict, int, int], None] | None = None,
     keep_predictions: bool = False,
     stratified_groups: bool = True,
+    splits=None,
 ) -> list[dict]:
     """Fit and score every model on the splits of a protocol.
 
@@ -225,6 +242,9 @@ def run_benchmark(
         Keep ``y_true`` and ``y_pred`` in each record (for confusion matrices).
     stratified_groups : bool, default=True
         See :func:`protocol_splits`.
+    splits : list of (train, test) index arrays, default=None
+        Use these splits (``protocol`` then only labels the records); None:
+        draw ``n_repeats`` splits of ``protocol``.
 
     Returns
     -------
@@ -244,15 +264,16 @@ def run_benchmark(
     ('knn1', True)
     """
     X, y = np.asarray(X), np.asarray(y)
-    splits = protocol_splits(
-        protocol,
-        X,
-        y,
-        groups,
-        n_repeats=n_repeats,
-        random_state=random_state,
-        stratified_groups=stratified_groups,
-    )
+    if splits is None:
+        splits = protocol_splits(
+            protocol,
+            X,
+            y,
+            groups,
+            n_repeats=n_repeats,
+            random_state=random_state,
+            stratified_groups=stratified_groups,
+        )
     jobs = [
         (name, model, train, test, repeat)
         for repeat, (train, test) in enumerate(splits)

@@ -3,7 +3,11 @@ import pytest
 from sklearn.neighbors import KNeighborsClassifier
 from tiny_nets import tiny
 
-from sklearn_raman import SEResNet1DClassifier, make_spectra
+from sklearn_raman import (
+    CompactResNet1DClassifier,
+    SEResNet1DClassifier,
+    make_spectra,
+)
 from sklearn_raman.benchmark import (
     METRICS,
     make_models,
@@ -56,6 +60,25 @@ def test_make_models_covers_every_name():
     models = make_models(model_names(), recipe={"max_epochs": 1}, random_state=0)
     assert list(models) == model_names()
     assert models["vgg1d"].max_epochs == 1 and models["rf"][-1].random_state == 0
+    # the recommended net keeps its own recipe; overrides reach every deep model
+    recommended = models["recommended"]
+    assert isinstance(recommended, CompactResNet1DClassifier)
+    assert recommended.max_epochs == CompactResNet1DClassifier().max_epochs
+    assert recommended.random_state == 0
+    models = make_models(
+        ["recommended", "vgg1d"], recipe={"lr": 1.0}, overrides={"max_time": 60}
+    )
+    assert [m.max_time for m in models.values()] == [60, 60]
+    assert models["vgg1d"].lr == 1.0 != models["recommended"].lr
+
+
+def test_given_splits_are_used(data):
+    X, y, _ = data
+    split = (np.arange(0, len(y), 2), np.arange(1, len(y), 2))
+    (record,) = run_benchmark(
+        {"knn1": KNeighborsClassifier(1)}, X, y, protocol="mine", splits=[split]
+    )
+    assert record["protocol"] == "mine" and record["n_test"] == len(split[1])
 
 
 def test_time_budget_stops_training(data):

@@ -62,6 +62,7 @@ def test_benchmark_cli_with_a_cnn(capsys):
             "--models",
             "knn1",
             "seresnet1d",
+            "recommended",
             "--repeats",
             "1",
             "--max-epochs",
@@ -69,7 +70,8 @@ def test_benchmark_cli_with_a_cnn(capsys):
         ]
     )
     assert status == 0
-    assert "| seresnet1d |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| seresnet1d |" in out and "| recommended |" in out
 
 
 def test_make_models_errors():

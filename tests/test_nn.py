@@ -1,10 +1,12 @@
 import pytest
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_raman.nn import (
     DRCNN,
     VGG1D,
     AlexNet1D,
+    CompactResNet1D,
     DeepCID,
     LeNet1D,
     LiuCNN,
@@ -16,6 +18,7 @@ from sklearn_raman.nn import (
 )
 
 NETS = [
+    CompactResNet1D,
     VGG1D,
     DRCNN,
     SEResNet1D,
@@ -73,6 +76,19 @@ def test_every_net_accepts_any_length(cls, n_points):
 def test_width_multiplier_shrinks_the_features(cls):
     small, full = cls(500, 10, width=0.25).features, cls(500, 10).features
     assert n_trainable(small) < 0.2 * n_trainable(full)
+
+
+def test_compact_resnet_size_and_positional_head():
+    net = CompactResNet1D(1570, 192)
+    assert net.feature_shape == (32, 50)  # five halvings, band positions kept
+    assert net.embedding_dim == 1600
+    assert 550_000 < n_trainable(net) < 700_000
+    flops = FlopCounterMode(display=False)
+    with flops:
+        net.eval()(torch.zeros(1, 1570))
+    assert 40e6 < flops.get_total_flops() < 80e6
+    with pytest.raises(ValueError, match="one entry per stage"):
+        CompactResNet1D(100, 3, channels=(8, 16), kernel_sizes=(3,))
 
 
 def test_padding_keeps_paper_configuration_at_normal_lengths():

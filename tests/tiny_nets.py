@@ -2,6 +2,7 @@
 
 from sklearn_raman.neural import (
     AlexNet1DClassifier,
+    CompactResNet1DClassifier,
     DeepCIDClassifier,
     DRCNNClassifier,
     LeNet1DClassifier,
@@ -13,6 +14,9 @@ from sklearn_raman.neural import (
 )
 
 NET_PARAMS = {
+    CompactResNet1DClassifier: dict(
+        channels=(8, 16, 16), kernel_sizes=(5, 5, 3), head_channels=8
+    ),
     VGG1DClassifier: dict(blocks=((16, 1),) * 5, dense_units=(32,), lr=1e-3),
     DRCNNClassifier: dict(recursions=2, width=0.0625, dense_units=(32,), alpha=0.3),
     SEResNet1DClassifier: dict(channels=(8, 16), blocks=(1, 1), kernel_size=5),

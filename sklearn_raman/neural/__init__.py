@@ -1,6 +1,7 @@
 """Deep spectrum classifiers: scikit-learn estimators training torch nets via skorch."""
 
 from ._base import SpectrumNetClassifier, resolve_device
+from ._compact import CompactResNet1DClassifier
 from ._drcnn import DRCNNClassifier
 from ._reference import (
     AlexNet1DClassifier,
@@ -14,6 +15,7 @@ from ._vgg import VGG1DClassifier
 
 #: every deep classifier of the package, by class name
 CLASSIFIERS = (
+    CompactResNet1DClassifier,
     VGG1DClassifier,
     DRCNNClassifier,
     SEResNet1DClassifier,
@@ -23,11 +25,13 @@ CLASSIFIERS = (
     ZhangCNNClassifier,
     LeNet1DClassifier,
     AlexNet1DClassifier,
+    CompactResNet1DClassifier,
 )
 
 __all__ = [
     "CLASSIFIERS",
     "AlexNet1DClassifier",
+    "CompactResNet1DClassifier",
     "DRCNNClassifier",
     "DeepCIDClassifier",
     "LeNet1DClassifier",

@@ -8,6 +8,7 @@ embedding) and ``classifier`` (the output layer).
 
 from ._base import SpectrumNet, min_input_length
 from .augment import SpectrumAugment
+from .compact import CompactResNet1D
 from .drcnn import DRCNN
 from .losses import SpectrumLoss
 from .reference import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
@@ -18,6 +19,7 @@ __all__ = [
     "DRCNN",
     "VGG1D",
     "AlexNet1D",
+    "CompactResNet1D",
     "DeepCID",
     "LeNet1D",
     "LiuCNN",
