@@ -31,7 +31,7 @@ DEFAULT_MODELS = [
     "pca_linsvc",
     "pca_svc",
     "library",
-    "seresnet1d",
+    "recommended",
 ]
 
 

@@ -321,3 +321,41 @@ def test_bad_input_errors(easy):
     clf.fit(X_train, y_train)
     with pytest.raises(ValueError, match="X has 100 features"):
         clf.predict(X_test[:, :100])
+
+
+class _Compiled(torch.nn.Module):
+    """Stands in for torch.compile's OptimizedModule: wraps, keeps _orig_mod."""
+
+    calls = []
+
+    def __init__(self, module, **kwargs):
+        super().__init__()
+        self._orig_mod = module
+        _Compiled.calls.append(type(module).__name__)
+
+    def forward(self, *args, **kwargs):
+        return self._orig_mod(*args, **kwargs)
+
+
+def test_compile_trains_the_compiled_module_and_keeps_the_eager_one(easy, monkeypatch):
+    X_train, X_test, y_train, _ = easy
+    plain = tiny(SEResNet1DClassifier, max_epochs=3).fit(X_train, y_train)
+    monkeypatch.setattr(torch, "compile", _Compiled)
+    _Compiled.calls.clear()
+    clf = tiny(SEResNet1DClassifier, max_epochs=3, compile=True).fit(X_train, y_train)
+    assert "TrainingModule" in _Compiled.calls
+    assert not isinstance(clf.net_.module_, _Compiled)
+    assert not isinstance(clf.net_.criterion_, _Compiled)
+    np.testing.assert_array_equal(
+        clf.predict_proba(X_test), plain.predict_proba(X_test)
+    )
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict(X_test), clf.predict(X_test))
+
+
+@pytest.mark.slow
+def test_compile_for_real(easy):
+    X_train, X_test, y_train, y_test = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=5, compile=True).fit(X_train, y_train)
+    assert clf.score(X_test, y_test) > 0.8
+    pickle.loads(pickle.dumps(clf)).predict(X_test)
