@@ -192,7 +192,6 @@ def _one_vs_one_svc(estimator):
         isinstance(final, (SVC, NuSVC))
         and len(final.classes_) > 2
         and final.decision_function_shape == "ovr"
-        and not final.probability
     ):
         return final
     return None

@@ -7,6 +7,7 @@ from sklearn.model_selection import cross_validate
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC, LinearSVC, NuSVC
+from sklearn.svm import _base as svm_base
 
 from sklearn_raman.metrics import (
     PAPER_SCORING,
@@ -95,15 +96,22 @@ def test_paper_scoring_in_cross_validate():
     ],
     ids=["svc", "nusvc", "pca_svc"],
 )
-def test_one_vs_one_class_scores_equal_decision_function(model):
+def test_one_vs_one_class_scores_equal_decision_function(model, monkeypatch):
     # the vectorised vote count is scikit-learn's own reduction, exactly
     X, y = make_classification(
         n_samples=400, n_features=12, n_informative=10, n_classes=9, random_state=0
     )
     labels = np.array([f"mineral {c}" for c in "ABCDEFGHI"])[y]
     model.fit(X, labels)
-    scores = class_scores(model, X.tolist())
-    np.testing.assert_allclose(scores, model.decision_function(X), atol=1e-12)
+    expected = model.decision_function(X)
+
+    def python_loop(*args, **kwargs):
+        raise AssertionError("scikit-learn's per-pair loop was used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(svm_base, "_ovr_decision_function", python_loop)
+        scores = class_scores(model, X.tolist())
+    np.testing.assert_allclose(scores, expected, atol=1e-12)
     final = model[-1] if hasattr(model, "steps") else model
     assert final.decision_function_shape == "ovr"
 
