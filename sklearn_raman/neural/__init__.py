@@ -25,7 +25,6 @@ CLASSIFIERS = (
     ZhangCNNClassifier,
     LeNet1DClassifier,
     AlexNet1DClassifier,
-    CompactResNet1DClassifier,
 )
 
 __all__ = [

@@ -1,0 +1,323 @@
+"""Interpretation of the deep classifiers: Grad-CAM, attributions, embeddings.
+
+Every function takes a fitted :class:`~sklearn_raman.neural.SpectrumNetClassifier`
+or a fitted :class:`~sklearn.pipeline.Pipeline` ending with one. For a pipeline,
+the preceding steps transform ``X`` first, and relevance is given along the
+axis the network sees (the pipeline's resampled / cropped grid).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from sklearn.manifold import TSNE
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+from .neural import SpectrumNetClassifier
+
+__all__ = ["attribute", "embed", "grad_cam", "tsne_embedding"]
+
+_BATCH = 256
+
+
+def _network_input(estimator, X) -> tuple[SpectrumNetClassifier, np.ndarray]:
+    """The deep classifier of ``estimator`` and ``X`` as its input."""
+    final = estimator
+    if isinstance(estimator, Pipeline):
+        final = estimator[-1]
+        if len(estimator) > 1:
+            X = estimator[:-1].transform(X)
+    if not isinstance(final, SpectrumNetClassifier):
+        raise TypeError(
+            "expected a fitted SpectrumNetClassifier (or a Pipeline ending with "
+            f"one); got {type(final).__name__}"
+        )
+    check_is_fitted(final, "net_")
+    return final, X
+
+
+def _target_indices(clf: SpectrumNetClassifier, target, n_samples: int):
+    """Column indices of ``target`` labels, or None for the predicted classes."""
+    if target is None:
+        return None
+    labels = np.asarray(target, dtype=clf.classes_.dtype)
+    if labels.ndim == 0:
+        labels = np.full(n_samples, labels)
+    if labels.shape != (n_samples,):
+        raise ValueError(
+            f"target must be one label or one label per spectrum ({n_samples}); "
+            f"got shape {labels.shape}"
+        )
+    index = np.searchsorted(clf.classes_, labels)
+    index = np.clip(index, 0, len(clf.classes_) - 1)
+    unknown = clf.classes_[index] != labels
+    if unknown.any():
+        raise ValueError(
+            f"target label {labels[unknown][0].tolist()!r} is not one of the classes "
+            f"{clf.classes_.tolist()[:10]}"
+        )
+    return index
+
+
+def _resolve_layer(net: nn.Module, layer) -> nn.Module:
+    if layer is None:
+        convs = [m for m in net.features.modules() if isinstance(m, nn.Conv1d)]
+        if not convs:
+            raise ValueError(f"{type(net).__name__} has no Conv1d layer")
+        return convs[-1]
+    if isinstance(layer, str):
+        modules = dict(net.named_modules())
+        if layer not in modules:
+            names = [n for n, m in modules.items() if isinstance(m, nn.Conv1d)]
+            raise ValueError(
+                f"no layer named {layer!r} in {type(net).__name__}; "
+                f"its Conv1d layers: {names}"
+            )
+        return modules[layer]
+    if isinstance(layer, nn.Module):
+        if not any(m is layer for m in net.modules()):
+            raise ValueError("layer is not a module of the fitted network")
+        return layer
+    raise TypeError(f"layer must be None, a module name or a Module; got {layer!r}")
+
+
+def grad_cam(
+    estimator,
+    X,
+    target=None,
+    layer: str | nn.Module | None = None,
+    mode: str = "hirescam",
+) -> np.ndarray:
+    """Grad-CAM relevance of every input point for one class.
+
+    The activations ``A`` of a convolutional layer (the last ``Conv1d`` of the
+    feature extractor by default, as in Huang 2025) are weighted by the gradient
+    of the class logit, summed over channels, passed through a ReLU, linearly
+    upsampled to the input length and divided by their maximum per spectrum.
+
+    Two weightings exist. Grad-CAM (Selvaraju 2017, ``mode="gradcam"``) averages
+    the gradient over the length axis, one weight per channel: right for
+    networks that pool globally before their output layer (SE-ResNet-1D,
+    ResNet-1D), but most spectrum CNNs (VGG-1D, DRCNN, LeNet, the compact
+    ResNet) flatten their feature maps into dense layers, where each position
+    has its own weights and the averaged gradient loses where the evidence is.
+    HiResCAM (Draelos & Carin 2020, ``mode="hirescam"``, the default) multiplies
+    gradient and activation point by point, which keeps the position for any
+    head and equals Grad-CAM when a global average pool and a linear layer
+    follow the hooked layer directly.
+
+    Parameters
+    ----------
+    estimator : SpectrumNetClassifier or Pipeline
+        A fitted deep classifier, or a fitted pipeline ending with one.
+    X : array-like of shape (n_samples, n_points)
+        Spectra (raw input of the pipeline, if ``estimator`` is one).
+    target : label, array-like of shape (n_samples,) or None, default=None
+        Class to explain, as a label of ``classes_``, one for all spectra or one
+        per spectrum. None explains each spectrum's predicted class.
+    layer : str, torch.nn.Module or None, default=None
+        The convolutional layer: None for the last ``Conv1d`` of the network's
+        ``features``, a name from ``estimator.module_.named_modules()``, or the
+        module itself. Its output must be (batch, channels, length).
+    mode : {"hirescam", "gradcam"}, default="hirescam"
+        Point-wise (HiResCAM) or channel-averaged (Grad-CAM) gradient weights.
+
+    Returns
+    -------
+    relevance : ndarray of shape (n_samples, n_points)
+        Values in [0, 1], 1 at each spectrum's most relevant point; a spectrum
+        whose map is zero everywhere (no positive evidence) stays zero.
+
+    Examples
+    --------
+    >>> from sklearn_raman import make_spectra, LeNet1DClassifier
+    >>> from sklearn_raman.inspection import grad_cam
+    >>> X, y = make_spectra(n_classes=2, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = LeNet1DClassifier(max_epochs=2, random_state=0).fit(X, y)
+    >>> grad_cam(clf, X[:3]).shape
+    (3, 200)
+    """
+    if mode not in ("hirescam", "gradcam"):
+        raise ValueError(f"mode must be 'hirescam' or 'gradcam'; got {mode!r}")
+    clf, X = _network_input(estimator, X)
+    X = clf._check_X(X)
+    index = _target_indices(clf, target, len(X))
+    wrapper = clf.net_.module_
+    net = clf.module_
+    hooked = _resolve_layer(net, layer)
+    device = clf.net_.device
+    captured: list[torch.Tensor] = []
+
+    def keep(module, inputs, output):
+        captured.append(output)
+
+    handle = hooked.register_forward_hook(keep)
+    was_training = wrapper.training
+    wrapper.eval()
+    maps = []
+    try:
+        for start in range(0, len(X), _BATCH):
+            captured.clear()
+            # requires_grad on the input keeps a graph when the layers are frozen
+            x = X[start : start + _BATCH].to(device).requires_grad_(True)
+            with torch.enable_grad():
+                logits = wrapper(x)
+                if not captured or not isinstance(captured[-1], torch.Tensor):
+                    raise ValueError("the layer gave no tensor output to explain")
+                acts = captured[-1]
+                if acts.dim() != 3:
+                    raise ValueError(
+                        "Grad-CAM needs a layer output of shape (batch, channels, "
+                        f"length); got {tuple(acts.shape)}"
+                    )
+                if index is None:
+                    cols = logits.argmax(1)
+                else:
+                    cols = torch.as_tensor(index[start : start + _BATCH], device=device)
+                score = logits.gather(1, cols[:, None]).sum()
+                (grads,) = torch.autograd.grad(score, acts)
+            weights = grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
+            cam = F.relu((weights * acts).sum(dim=1, keepdim=True)).detach().float()
+            # the features saw the input padded to ``input_length``; crop after
+            cam = F.interpolate(
+                cam, size=net.input_length, mode="linear", align_corners=False
+            )[:, 0, : X.shape[1]]
+            peak = cam.amax(dim=1, keepdim=True)
+            cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), 0.0)
+            maps.append(cam.cpu())
+    finally:
+        handle.remove()
+        wrapper.train(was_training)
+    return torch.cat(maps).numpy()
+
+
+def attribute(
+    estimator,
+    X,
+    method: str = "integrated_gradients",
+    target=None,
+    **kwargs,
+) -> np.ndarray:
+    """Attributions of captum (optional extra ``interpret``) along the input axis.
+
+    Parameters
+    ----------
+    estimator : SpectrumNetClassifier or Pipeline
+        A fitted deep classifier, or a fitted pipeline ending with one.
+    X : array-like of shape (n_samples, n_points)
+        Spectra.
+    method : {"integrated_gradients", "occlusion"}, default="integrated_gradients"
+        ``captum.attr.IntegratedGradients`` (baseline: a zero spectrum, unless
+        ``baselines`` is given) or ``captum.attr.Occlusion`` (a sliding window of
+        ``sliding_window_shapes=(15,)`` points, ``strides=(5,)`` unless given).
+    target : label, array-like of shape (n_samples,) or None, default=None
+        Class to explain, as for :func:`grad_cam`; None: the predicted class.
+    **kwargs
+        Passed to the captum method's ``attribute``.
+
+    Returns
+    -------
+    attributions : ndarray of shape (n_samples, n_points)
+        Signed attributions (float32), in the units of the class logit.
+    """
+    try:
+        from captum.attr import IntegratedGradients, Occlusion
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "attribute() needs captum: pip install 'sklearn-raman[interpret]'"
+        ) from exc
+    methods = {"integrated_gradients": IntegratedGradients, "occlusion": Occlusion}
+    if method not in methods:
+        raise ValueError(f"method must be one of {sorted(methods)}; got {method!r}")
+    clf, X = _network_input(estimator, X)
+    X = clf._check_X(X)
+    index = _target_indices(clf, target, len(X))
+    if index is None:
+        index = np.searchsorted(clf.classes_, clf.predict(X.numpy()))
+    if method == "occlusion":
+        kwargs.setdefault("sliding_window_shapes", (15,))
+        kwargs.setdefault("strides", (5,))
+    wrapper = clf.net_.module_
+    device = clf.net_.device
+    explainer = methods[method](wrapper)
+    was_training = wrapper.training
+    wrapper.eval()
+    out = []
+    try:
+        for start in range(0, len(X), _BATCH):
+            x = X[start : start + _BATCH].to(device)
+            cols = torch.as_tensor(index[start : start + _BATCH], device=device)
+            out.append(explainer.attribute(x, target=cols, **kwargs).detach().cpu())
+    finally:
+        wrapper.train(was_training)
+    return torch.cat(out).float().numpy()
+
+
+def embed(estimator, X) -> np.ndarray:
+    """Penultimate-layer embedding of each spectrum.
+
+    Parameters
+    ----------
+    estimator : SpectrumNetClassifier or Pipeline
+        A fitted deep classifier, or a fitted pipeline ending with one.
+    X : array-like of shape (n_samples, n_points)
+        Spectra.
+
+    Returns
+    -------
+    embedding : ndarray of shape (n_samples, embedding_dim)
+        The input of the network's output layer (float32).
+    """
+    clf, X = _network_input(estimator, X)
+    return clf.transform(X)
+
+
+def tsne_embedding(
+    estimator,
+    X,
+    *,
+    n_components: int = 2,
+    perplexity: float = 30.0,
+    random_state=None,
+    **tsne_params,
+) -> np.ndarray:
+    """t-SNE map of the learnt embeddings, for plots as in Li 2025.
+
+    Parameters
+    ----------
+    estimator : SpectrumNetClassifier, Pipeline or None
+        A fitted deep classifier (or pipeline ending with one) whose
+        :func:`embed` output is mapped; None maps ``X`` itself (e.g. raw spectra,
+        for comparison).
+    X : array-like of shape (n_samples, n_points)
+        Spectra (or features, when ``estimator`` is None).
+    n_components : int, default=2
+        Dimension of the map.
+    perplexity : float, default=30.0
+        t-SNE perplexity; lowered to ``(n_samples - 1) / 3`` for small sets,
+        since t-SNE needs it below the number of samples.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the t-SNE initialisation and optimisation.
+    **tsne_params
+        Other parameters of :class:`sklearn.manifold.TSNE`.
+
+    Returns
+    -------
+    coordinates : ndarray of shape (n_samples, n_components)
+        The map.
+    """
+    features = np.asarray(X) if estimator is None else embed(estimator, X)
+    if len(features) < 2:
+        raise ValueError(f"t-SNE needs at least 2 spectra; got {len(features)}")
+    perplexity = min(perplexity, max((len(features) - 1) / 3, 1.0))
+    tsne = TSNE(
+        n_components=n_components,
+        perplexity=perplexity,
+        random_state=random_state,
+        **tsne_params,
+    )
+    return tsne.fit_transform(np.asarray(features, dtype=np.float64))

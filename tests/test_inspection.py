@@ -1,0 +1,182 @@
+"""Grad-CAM, captum attributions and embeddings of the deep classifiers."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.pipeline import make_pipeline
+from tiny_nets import NET_PARAMS, tiny
+
+from sklearn_raman import LeNet1DClassifier, MinMaxPerSpectrum
+from sklearn_raman.inspection import attribute, embed, grad_cam, tsne_embedding
+
+N_POINTS, PEAK = 600, 400
+SHARED_PEAKS = (80, 180, 280, 500)
+
+
+def _peak_data(n=160, seed=0):
+    """Two classes share four bands of random height; only class 1 has one at PEAK."""
+    rng = np.random.default_rng(seed)
+    x = np.arange(N_POINTS)
+
+    def band(center, width=6.0):
+        return np.exp(-0.5 * ((x - center) / width) ** 2)
+
+    X = np.zeros((n, N_POINTS))
+    for center in SHARED_PEAKS:
+        X += rng.uniform(0.5, 1.0, (n, 1)) * band(center)
+    y = np.repeat([0, 1], n // 2)
+    X[y == 1] += 0.6 * band(PEAK)
+    X += rng.normal(0, 0.02, X.shape)
+    return X.astype(np.float32), y
+
+
+@pytest.fixture(scope="module")
+def peak_data():
+    return _peak_data()
+
+
+@pytest.fixture(scope="module")
+def lenet(peak_data):
+    X, y = peak_data
+    return tiny(LeNet1DClassifier, max_epochs=10).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", list(NET_PARAMS), ids=lambda c: c.__name__)
+def test_grad_cam_peaks_at_the_discriminative_band(cls, peak_data):
+    X, y = peak_data
+    clf = tiny(cls, max_epochs=40).fit(X, y)
+    assert (clf.predict(X) == y).mean() >= 0.9
+    cam = grad_cam(clf, X[y == 1], target=1)
+    assert cam.shape == (80, N_POINTS)
+    assert np.isfinite(cam).all() and cam.min() >= 0 and cam.max() <= 1
+    mean = cam.mean(axis=0)
+    # resolution: a few cells of the hooked map; the nearest other band is 100 away
+    cell = int(np.ceil(N_POINTS / clf.module_.feature_shape[-1]))
+    assert abs(int(mean.argmax()) - PEAK) <= max(30, 2 * cell)
+    assert mean[PEAK] > mean[list(SHARED_PEAKS)].max()
+
+
+def test_grad_cam_targets_and_layers(lenet, peak_data):
+    X, y = peak_data
+    rows = X[[0, 1, 100, 120]]
+    predicted = grad_cam(lenet, rows)
+    np.testing.assert_allclose(
+        predicted, grad_cam(lenet, rows, target=y[[0, 1, 100, 120]]), atol=1e-6
+    )
+    per_row = grad_cam(lenet, rows[:2], target=[0, 1])
+    np.testing.assert_allclose(
+        per_row[1], grad_cam(lenet, rows[1:2], target=1)[0], atol=1e-6
+    )
+    assert not np.allclose(per_row[1], predicted[1])  # another class, another map
+    first_conv = next(
+        name
+        for name, m in lenet.module_.named_modules()
+        if isinstance(m, torch.nn.Conv1d)
+    )
+    assert grad_cam(lenet, X[:3], layer=first_conv).shape == (3, N_POINTS)
+    channel = grad_cam(lenet, X[:3], mode="gradcam")
+    assert channel.shape == (3, N_POINTS) and np.isfinite(channel).all()
+    assert lenet.module_.training is False  # restored to eval, as it was
+
+
+def test_grad_cam_batches_match_single_rows(lenet, peak_data, monkeypatch):
+    import sklearn_raman.inspection as inspection
+
+    X, _ = peak_data
+    whole = grad_cam(lenet, X[:10])
+    monkeypatch.setattr(inspection, "_BATCH", 3)
+    np.testing.assert_allclose(grad_cam(lenet, X[:10]), whole, atol=1e-6)
+
+
+def test_grad_cam_frozen_features_still_explains(peak_data):
+    X, y = peak_data
+    clf = tiny(LeNet1DClassifier, max_epochs=5).fit(X, y)
+    clf.fine_tune(X, y, max_epochs=1)  # freezes the features
+    assert not any(p.requires_grad for p in clf.module_.features.parameters())
+    cam = grad_cam(clf, X[:4])
+    assert cam.max() > 0
+
+
+def test_grad_cam_on_a_pipeline(peak_data):
+    X, y = peak_data
+    pipe = make_pipeline(MinMaxPerSpectrum(), tiny(LeNet1DClassifier, max_epochs=5))
+    pipe.fit(X, y)
+    assert grad_cam(pipe, X[:3]).shape == (3, N_POINTS)
+    assert embed(pipe, X[:3]).shape == (3, pipe[-1].module_.embedding_dim)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(target=7), ValueError, "target label 7 is not one of the classes"),
+        (dict(target=[0, 1]), ValueError, "one label per spectrum"),
+        (dict(layer="nope"), ValueError, "no layer named 'nope'"),
+        (dict(layer=torch.nn.Conv1d(1, 1, 3)), ValueError, "not a module of"),
+        (dict(layer=3), TypeError, "layer must be None"),
+        (dict(mode="cam"), ValueError, "mode must be"),
+        (dict(layer="classifier"), ValueError, r"\(batch, channels, length\)"),
+    ],
+)
+def test_grad_cam_bad_arguments(lenet, peak_data, kwargs, error, match):
+    X, _ = peak_data
+    with pytest.raises(error, match=match):
+        grad_cam(lenet, X[:3], **kwargs)
+
+
+def test_inspection_needs_a_fitted_deep_classifier(peak_data):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = peak_data
+    with pytest.raises(TypeError, match="SpectrumNetClassifier"):
+        grad_cam(KNeighborsClassifier().fit(X, y), X)
+    with pytest.raises(NotFittedError):
+        embed(LeNet1DClassifier(), X)
+
+
+def test_grad_cam_runs_on_the_nets_device(lenet, peak_data, monkeypatch):
+    # the input is sent to ``net_.device``: a CUDA device name reaches ``to``
+    X, _ = peak_data
+    seen = []
+    real_to = torch.Tensor.to
+
+    def spy(self, *args, **kwargs):
+        seen.append(args[0] if args else kwargs.get("device"))
+        return real_to(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "to", spy)
+    grad_cam(lenet, X[:2])
+    assert str(lenet.net_.device) in [str(d) for d in seen]
+
+
+def test_embed_and_tsne(lenet, peak_data):
+    X, y = peak_data
+    emb = embed(lenet, X)
+    np.testing.assert_array_equal(emb, lenet.transform(X))
+    coords = tsne_embedding(lenet, X, random_state=0)
+    assert coords.shape == (len(X), 2) and np.isfinite(coords).all()
+    # the learnt embedding separates the classes: nearest neighbour in the map
+    d = ((coords[:, None] - coords[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    assert (y[d.argmin(1)] == y).mean() > 0.9
+    small = tsne_embedding(None, X[:5], random_state=0)  # perplexity lowered
+    assert small.shape == (5, 2)
+    with pytest.raises(ValueError, match="at least 2"):
+        tsne_embedding(None, X[:1])
+
+
+@pytest.mark.parametrize("method", ["integrated_gradients", "occlusion"])
+def test_captum_attributions(lenet, peak_data, method):
+    pytest.importorskip("captum")
+    X, y = peak_data
+    attr = attribute(lenet, X[y == 1][:8], method=method, target=1)
+    assert attr.shape == (8, N_POINTS) and np.isfinite(attr).all()
+    # the class-1 band carries the largest positive attribution on average
+    mean = attr.mean(axis=0)
+    assert abs(int(mean.argmax()) - PEAK) <= 30
+
+
+def test_attribute_rejects_unknown_method(lenet, peak_data):
+    pytest.importorskip("captum")
+    with pytest.raises(ValueError, match="method must be one of"):
+        attribute(lenet, peak_data[0][:2], method="shap")
