@@ -1,4 +1,7 @@
-"""Plots of benchmark results (matplotlib, the ``plot`` extra)."""
+"""Plots of spectra, relevance maps, training and benchmark results.
+
+matplotlib is the optional ``plot`` extra.
+"""
 
 from __future__ import annotations
 
@@ -83,5 +86,232 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, max_labels: int = 30):
         ax.set_xticks(ticks, labels, rotation=90)
         ax.set_yticks(ticks, labels)
     ax.set(xlabel="predicted", ylabel="true")
+    ax.figure.tight_layout()
+    return ax
+
+
+def _axis(wavenumbers, n_points: int) -> np.ndarray:
+    if wavenumbers is None:
+        return np.arange(n_points)
+    wavenumbers = np.asarray(wavenumbers, dtype=float)
+    if wavenumbers.shape != (n_points,):
+        raise ValueError(
+            f"wavenumbers has shape {wavenumbers.shape}; the spectra have "
+            f"{n_points} points"
+        )
+    return wavenumbers
+
+
+def _label_axis(ax, wavenumbers) -> None:
+    ax.set_xlabel("point" if wavenumbers is None else "Raman shift (cm$^{-1}$)")
+
+
+def plot_spectra(
+    X,
+    y=None,
+    wavenumbers=None,
+    *,
+    mean_std: bool = False,
+    max_spectra: int = 50,
+    ax=None,
+):
+    """Spectra on their wavenumber axis, one colour per class.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_points)
+        Spectra on one grid.
+    y : array-like of shape (n_samples,), default=None
+        Class labels; None draws every spectrum in one colour.
+    wavenumbers : array-like of shape (n_points,), default=None
+        The grid; None numbers the points.
+    mean_std : bool, default=False
+        Draw each class's mean spectrum with a band of ± one standard deviation
+        instead of the individual spectra.
+    max_spectra : int, default=50
+        At most this many individual spectra per class are drawn.
+    ax : matplotlib Axes, default=None
+        Where to draw; None: a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> from sklearn_raman import make_spectra
+    >>> from sklearn_raman.plotting import plot_spectra
+    >>> X, y, wn = make_spectra(n_classes=3, random_state=0, return_wavenumbers=True)
+    >>> ax = plot_spectra(X, y, wn, mean_std=True)
+    """
+    plt = _pyplot()
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_points); got shape {X.shape}")
+    x = _axis(wavenumbers, X.shape[1])
+    y = np.zeros(len(X), dtype=int) if y is None else np.asarray(y)
+    if y.shape != (len(X),):
+        raise ValueError(f"y has shape {y.shape}; X has {len(X)} spectra")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    classes = np.unique(y)
+    colours = plt.get_cmap("tab10" if len(classes) <= 10 else "viridis")
+    for i, label in enumerate(classes):
+        colour = colours(i % 10 if len(classes) <= 10 else i / max(len(classes) - 1, 1))
+        rows = X[y == label]
+        name = str(label) if len(classes) > 1 else None
+        if mean_std:
+            mean, std = rows.mean(axis=0), rows.std(axis=0)
+            ax.plot(x, mean, color=colour, lw=1.2, label=name)
+            ax.fill_between(x, mean - std, mean + std, color=colour, alpha=0.25, lw=0)
+        else:
+            for j, row in enumerate(rows[:max_spectra]):
+                ax.plot(
+                    x,
+                    row,
+                    color=colour,
+                    lw=0.6,
+                    alpha=0.6,
+                    label=name if j == 0 else None,
+                )
+    if len(classes) > 1 and len(classes) <= 20:
+        ax.legend(title="class", fontsize="small")
+    _label_axis(ax, wavenumbers)
+    ax.set_ylabel("intensity")
+    ax.figure.tight_layout()
+    return ax
+
+
+def plot_saliency(spectrum, relevance, wavenumbers=None, *, ax=None, cmap="Reds"):
+    """A spectrum with a relevance map (e.g. Grad-CAM) shaded beneath it.
+
+    Parameters
+    ----------
+    spectrum : array-like of shape (n_points,)
+        The spectrum.
+    relevance : array-like of shape (n_points,)
+        Relevance per point, such as a row of
+        :func:`sklearn_raman.inspection.grad_cam`.
+    wavenumbers : array-like of shape (n_points,), default=None
+        The grid; None numbers the points.
+    ax : matplotlib Axes, default=None
+        Where to draw; None: a new figure.
+    cmap : str, default="Reds"
+        Colour map of the relevance.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    plt = _pyplot()
+    spectrum = np.asarray(spectrum, dtype=float).ravel()
+    relevance = np.asarray(relevance, dtype=float).ravel()
+    if relevance.shape != spectrum.shape:
+        raise ValueError(
+            f"relevance has {relevance.size} points; the spectrum has {spectrum.size}"
+        )
+    x = _axis(wavenumbers, spectrum.size)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    low, high = spectrum.min(), spectrum.max()
+    pad = 0.05 * (high - low or 1.0)
+    image = ax.imshow(
+        relevance[None, :],
+        extent=(x[0], x[-1], low - pad, high + pad),
+        aspect="auto",
+        cmap=cmap,
+        vmin=0,
+        vmax=max(relevance.max(), 1e-12),
+        alpha=0.8,
+        origin="lower",
+        interpolation="bilinear",
+    )
+    ax.plot(x, spectrum, color="black", lw=1.0)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, label="relevance")
+    _label_axis(ax, wavenumbers)
+    ax.set_ylabel("intensity")
+    ax.figure.tight_layout()
+    return ax
+
+
+def plot_training_history(estimator, ax=None):
+    """Training and validation loss per epoch (and validation accuracy, if kept).
+
+    Parameters
+    ----------
+    estimator : SpectrumNetClassifier or skorch.History
+        A fitted deep classifier (its ``history_``) or a skorch history.
+    ax : matplotlib Axes, default=None
+        Where to draw; None: a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The loss axes; validation accuracy, when recorded, is on a twin axis.
+    """
+    plt = _pyplot()
+    history = getattr(estimator, "history_", estimator)
+    try:
+        epochs = [row["epoch"] for row in history]
+    except (TypeError, KeyError) as exc:
+        raise TypeError(
+            "expected a fitted deep classifier or a skorch History; got "
+            f"{type(estimator).__name__}"
+        ) from exc
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+
+    def column(key):
+        values = [row.get(key, np.nan) for row in history]
+        return np.asarray(values, dtype=float)
+
+    ax.plot(epochs, column("train_loss"), label="train loss", color="tab:blue")
+    if np.isfinite(column("valid_loss")).any():
+        ax.plot(epochs, column("valid_loss"), label="valid loss", color="tab:orange")
+    if np.isfinite(column("valid_acc")).any():
+        twin = ax.twinx()
+        twin.plot(epochs, column("valid_acc"), label="valid acc", color="tab:green")
+        twin.set_ylabel("validation accuracy")
+        lines = ax.get_lines() + twin.get_lines()
+    else:
+        lines = ax.get_lines()
+    ax.legend(lines, [line.get_label() for line in lines], fontsize="small")
+    ax.set(xlabel="epoch", ylabel="loss")
+    ax.figure.tight_layout()
+    return ax
+
+
+def plot_embedding(coordinates, y, ax=None):
+    """Scatter plot of a 2-D map of spectra (e.g. t-SNE of CNN embeddings).
+
+    Parameters
+    ----------
+    coordinates : array-like of shape (n_samples, 2)
+        The map, e.g. from :func:`sklearn_raman.inspection.tsne_embedding`.
+    y : array-like of shape (n_samples,)
+        Class labels, one colour each.
+    ax : matplotlib Axes, default=None
+        Where to draw; None: a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    plt = _pyplot()
+    coordinates = np.asarray(coordinates, dtype=float)
+    y = np.asarray(y)
+    if coordinates.ndim != 2 or coordinates.shape[1] != 2:
+        raise ValueError(f"coordinates must be (n_samples, 2); got {coordinates.shape}")
+    if y.shape != (len(coordinates),):
+        raise ValueError(f"y has shape {y.shape}; there are {len(coordinates)} points")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.5))
+    classes = np.unique(y)
+    for label in classes:
+        rows = coordinates[y == label]
+        ax.scatter(rows[:, 0], rows[:, 1], s=12, label=str(label))
+    if len(classes) <= 20:
+        ax.legend(title="class", fontsize="small", markerscale=1.5)
+    ax.set(xticks=[], yticks=[])
     ax.figure.tight_layout()
     return ax
