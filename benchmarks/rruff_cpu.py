@@ -3,13 +3,16 @@
 Usage: python benchmarks/rruff_cpu.py [--npz ../shared/data/rruff_sang2021.npz]
        [--subsets 1 2] [--protocols random grouped] [--repeats 3]
        [--models recommended vgg1d knn1 pca_linsvc] [--out results.json]
+       [--budget-from earlier.json ...]
 
 For each data set, protocol and repeat (the benchmark's splits: the papers'
 stratified 70/30 split, or one fold of a stratified 3-fold split by sample),
 fits every model and prints top-1, weighted F1 and fit minutes as mean ± std.
 VGG-1D (Sang et al. 2021, the papers' recipe otherwise) gets a time budget
 equal to the recommended net's fit time on the same split, so both nets have
-the same CPU time. Each record is also written to ``--out`` as JSON.
+the same CPU time; without the recommended net in ``--models``, its fit times
+are read from the ``--out`` files of earlier runs (``--budget-from``). Each
+record is also written to ``--out`` as JSON.
 """
 
 from __future__ import annotations
@@ -41,7 +44,19 @@ def main():
         default=["recommended", "vgg1d", "knn1", "pca_linsvc"],
     )
     parser.add_argument("--out", default="rruff_cpu.json")
+    parser.add_argument(
+        "--budget-from",
+        nargs="*",
+        default=[],
+        help="earlier --out files: VGG-1D's budget = the recommended fit time there",
+    )
     args = parser.parse_args()
+    earlier = {}
+    for path in args.budget_from:
+        with open(path) as f:
+            for r in json.load(f):
+                if r["model"] == "recommended":
+                    earlier[r["subset"], r["protocol"], r["repeat"]] = r["fit_s"]
     records = []
     for subset in args.subsets:
         data = load_rruff_sang2021(args.npz, subset=subset)
@@ -50,12 +65,16 @@ def main():
                 protocol, data.X, data.y, data.groups, n_repeats=args.repeats
             )
             for repeat, split in enumerate(splits):
-                budget = None
+                budget = earlier.get((subset, protocol, repeat))
                 for name in args.models:
                     # VGG-1D: the recommended net's CPU time on this split
-                    overrides = (
-                        {"max_time": budget} if name == "vgg1d" and budget else {}
-                    )
+                    if name == "vgg1d" and budget is None:
+                        raise SystemExit(
+                            f"no recommended fit time for Dataset_{subset} {protocol} "
+                            f"repeat {repeat}: list 'recommended' before 'vgg1d' or "
+                            "give --budget-from"
+                        )
+                    overrides = {"max_time": budget} if name == "vgg1d" else {}
                     models = make_models(
                         [name], recipe=CPU_RECIPE, overrides=overrides, random_state=0
                     )

@@ -10,6 +10,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
+__all__ = [
+    "classical_baselines",
+]
+
 
 def classical_baselines(
     *, metric: str = "cosine", n_components: int | float = 0.99, random_state=None

@@ -26,6 +26,18 @@ from .neural import (
     ZhangCNNClassifier,
 )
 
+__all__ = [
+    "CPU_RECIPE",
+    "DEEP_MODELS",
+    "METRICS",
+    "PAPER_RECIPE",
+    "make_models",
+    "model_names",
+    "protocol_splits",
+    "run_benchmark",
+    "summarize",
+]
+
 #: command-line names of the deep classifiers
 DEEP_MODELS = {
     "vgg1d": VGG1DClassifier,

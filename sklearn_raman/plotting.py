@@ -7,6 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "plot_benchmark",
+    "plot_confusion_matrix",
+    "plot_embedding",
+    "plot_saliency",
+    "plot_spectra",
+    "plot_training_history",
+]
+
 
 def _pyplot():
     try:

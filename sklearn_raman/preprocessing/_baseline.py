@@ -52,7 +52,7 @@ class BaselineCorrector(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis.
     baseline_fitter_ : pybaselines.Baseline
         The fitter built on ``wavenumbers_``.

@@ -28,9 +28,9 @@ class Cropper(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis of the input.
-    support_ : ndarray of bool of shape (n_features_in_,)
+    support_ : ndarray of bool of shape (n_points,)
         Mask of the kept points.
     wavenumbers_out_ : ndarray
         Spectral axis of the output, ``wavenumbers_[support_]``; pass it as

@@ -49,7 +49,7 @@ class CosmicRayRemover(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis (the column index unless X has numeric column names).
 
     References

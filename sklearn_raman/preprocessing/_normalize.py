@@ -27,7 +27,7 @@ class MinMaxPerSpectrum(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis seen in ``fit`` (numeric column names, else the index).
 
     See Also
@@ -59,7 +59,7 @@ class StandardNormalVariate(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis seen in ``fit``.
 
     Examples
@@ -92,7 +92,7 @@ class VectorNormalizer(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis used for the area.
 
     Examples

@@ -76,7 +76,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
     ----------
     grid_ : ndarray of shape (n_grid,)
         The target grid.
-    wavenumbers_ : ndarray of shape (n_features_in_,) or None
+    wavenumbers_ : ndarray of shape (n_points,) or None
         Axis of a 2D ``X`` seen in ``fit``; None for ragged input.
     n_features_in_ : int
         Number of columns of a 2D ``X`` seen in ``fit`` (absent for ragged input).

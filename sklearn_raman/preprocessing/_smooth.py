@@ -39,7 +39,7 @@ class SavitzkyGolay(SpectralTransformer):
     ----------
     n_features_in_ : int
         Number of points per spectrum seen in ``fit``.
-    wavenumbers_ : ndarray of shape (n_features_in_,)
+    wavenumbers_ : ndarray of shape (n_points,)
         Spectral axis.
     delta_ : float
         Sample spacing passed to scipy (negative for a descending axis).
