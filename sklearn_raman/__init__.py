@@ -42,6 +42,7 @@ from .preprocessing import (
     StandardNormalVariate,
     VectorNormalizer,
 )
+from .robustness import add_noise, noise_robustness
 
 __version__ = "0.1.0.dev0"
 
@@ -71,10 +72,12 @@ __all__ = [
     "StandardNormalVariate",
     "VectorNormalizer",
     "__version__",
+    "add_noise",
     "augment_spectra",
     "classical_baselines",
     "load_rruff_sang2021",
     "make_spectra",
+    "noise_robustness",
     "paper_metrics",
     "read_spectra",
     "read_spectrum",
