@@ -107,3 +107,29 @@ def check_ragged(X, name: str = "X") -> list[tuple[np.ndarray, np.ndarray]]:
             )
         spectra.append((axis, values))
     return spectra
+
+
+def reject_ragged(X, owner: str) -> None:
+    """Raise a clear error for rows of different lengths given without axes.
+
+    numpy would otherwise fail with "inhomogeneous shape". Only lists, tuples
+    and object arrays are inspected; regular arrays pass at no cost.
+    """
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return
+    if not isinstance(X, Sequence | np.ndarray):
+        return
+    lengths = {}
+    for i, row in enumerate(X):
+        try:
+            lengths.setdefault(len(row), i)
+        except TypeError:  # scalars: not rows of points
+            return
+        if len(lengths) > 1:
+            (a, i_a), (b, i_b) = list(lengths.items())[:2]
+            raise ValueError(
+                f"{owner}: X is ragged (row {i_a} has {a} points, row {i_b} has "
+                f"{b}) and carries no wavenumber axes; put the spectra on one "
+                "grid with SpectrumResampler, giving (wavenumbers, intensities) "
+                "pairs"
+            )

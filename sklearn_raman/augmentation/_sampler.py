@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import FLOAT_DTYPES, validate_data
 
-from .._axis import feature_axis
+from .._axis import feature_axis, reject_ragged
 from ._spectra import augment_spectra
 
 
@@ -115,6 +115,7 @@ class ShiftNoiseAugmenter(BaseOverSampler):
         self.random_state = random_state
 
     def _check_X_y(self, X, y, accept_sparse=None):
+        reject_ragged(X, type(self).__name__)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X, y = validate_data(
             self, X=X, y=y, reset=True, dtype=FLOAT_DTYPES, accept_sparse=["csr", "csc"]

@@ -11,6 +11,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._axis import reject_ragged
+
 
 def _normalise(X: np.ndarray, metric: str, derivative: bool) -> np.ndarray:
     """Rows prepared so that a dot product is the similarity."""
@@ -119,6 +121,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted classifier.
         """
+        reject_ragged(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -132,6 +135,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
 
     def _similarity_chunks(self, X):
         check_is_fitted(self)
+        reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
         Q = _normalise(X, self.metric, self.derivative)
         for start in range(0, len(Q), self.chunk_size):

@@ -32,6 +32,7 @@ from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from torch import nn
 
+from .._axis import reject_ragged
 from ..model_selection import PaperSplit
 from ..nn import SpectrumAugment, SpectrumLoss, SpectrumNet
 from ._callbacks import AnnealedLR, TimeBudget
@@ -279,7 +280,7 @@ class SpectrumNetClassifier(
         if len(encoder.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes; "
-                f"got 1 class ({encoder.classes_[0]!r})"
+                f"got 1 class ({encoder.classes_[0].tolist()!r})"
             )
         return encoder, encoder.transform(y).astype(np.int64)
 
@@ -299,6 +300,7 @@ class SpectrumNetClassifier(
         self : object
             The fitted classifier.
         """
+        reject_ragged(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=np.float32)
         encoder, y_enc = self._check_targets(y)
         self.classes_ = encoder.classes_
@@ -499,6 +501,7 @@ class SpectrumNetClassifier(
 
     def _check_X(self, X) -> torch.Tensor:
         check_is_fitted(self, "net_")
+        reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=np.float32, reset=False)
         return torch.tensor(X)
 
@@ -630,6 +633,7 @@ class SpectrumNetClassifier(
             raise ValueError(
                 f"freeze must be 'features', 'all' or None; got {freeze!r}"
             )
+        reject_ragged(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=np.float32, reset=False)
         encoder, y_enc = self._check_targets(y)
         seed = self._seed()

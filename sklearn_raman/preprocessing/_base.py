@@ -10,7 +10,7 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
-from .._axis import feature_axis
+from .._axis import feature_axis, reject_ragged
 
 
 class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -41,6 +41,7 @@ class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         self : object
             The fitted transformer.
         """
+        reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
         self.wavenumbers_ = feature_axis(
             type(self).__name__,
@@ -68,6 +69,7 @@ class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             Transformed spectra, same dtype as ``X`` (float32 or float64).
         """
         check_is_fitted(self)
+        reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
         return self._transform(X).astype(X.dtype, copy=False)
 

@@ -10,7 +10,14 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
-from .._axis import as_axis, check_ragged, feature_axis, is_ragged, sorted_unique
+from .._axis import (
+    as_axis,
+    check_ragged,
+    feature_axis,
+    is_ragged,
+    reject_ragged,
+    sorted_unique,
+)
 
 
 def make_grid(start: float, stop: float, step: float) -> np.ndarray:
@@ -150,6 +157,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
                 if hasattr(self, attr):
                     delattr(self, attr)
         else:
+            reject_ragged(X, type(self).__name__)
             X = validate_data(self, X, dtype=FLOAT_DTYPES)
             self.wavenumbers_ = feature_axis(
                 "SpectrumResampler",
@@ -229,6 +237,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
                 "SpectrumResampler was fitted on (wavenumbers, intensities) pairs; "
                 "a 2D X has no axis. Pass pairs, or fit with a 2D X and wavenumbers"
             )
+        reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
         return self._interp(self.wavenumbers_, X).astype(X.dtype, copy=False)
 
