@@ -1,15 +1,12 @@
-import io
 import pickle
 import re
 
-import joblib
 import numpy as np
 import pytest
 import torch
 from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import Pipeline
-from skorch.exceptions import DeviceWarning
 from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import MinMaxPerSpectrum, ShiftNoiseAugmenter, make_spectra
@@ -17,7 +14,6 @@ from sklearn_raman.neural import (
     CLASSIFIERS,
     DRCNNClassifier,
     SEResNet1DClassifier,
-    VGG1DClassifier,
     resolve_device,
 )
 
@@ -56,92 +52,6 @@ def test_learns_easy_spectra(cls, easy):
         and emb.dtype == np.float32
     )
     assert len(clf.history_) >= 1 and "valid_acc" in clf.history_[-1]
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_same_random_state_same_predictions(cls, easy):
-    X_train, X_test, y_train, _ = easy
-    state = torch.get_rng_state()
-    a = (
-        tiny(cls, max_epochs=3, augment=True)
-        .fit(X_train, y_train)
-        .predict_proba(X_test)
-    )
-    assert torch.equal(torch.get_rng_state(), state)  # global RNG untouched
-    b = (
-        tiny(cls, max_epochs=3, augment=True)
-        .fit(X_train, y_train)
-        .predict_proba(X_test)
-    )
-    np.testing.assert_array_equal(a, b)
-    c = tiny(cls, max_epochs=3, augment=True, random_state=1).fit(X_train, y_train)
-    assert not np.array_equal(a, c.predict_proba(X_test))
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_pickle_joblib_and_safetensors_round_trips(cls, easy, tmp_path):
-    X_train, X_test, y_train, _ = easy
-    clf = tiny(cls, max_epochs=2).fit(X_train, y_train)
-    expected = clf.predict_proba(X_test)
-    np.testing.assert_array_equal(
-        pickle.loads(pickle.dumps(clf)).predict_proba(X_test), expected
-    )
-    joblib.dump(clf, tmp_path / "model.joblib")
-    np.testing.assert_array_equal(
-        joblib.load(tmp_path / "model.joblib").predict_proba(X_test), expected
-    )
-    clf.save_weights(tmp_path / "model.safetensors")
-    fresh = tiny(cls, max_epochs=2).load_weights(tmp_path / "model.safetensors")
-    np.testing.assert_array_equal(fresh.classes_, clf.classes_)
-    assert fresh.n_features_in_ == X_train.shape[1]
-    np.testing.assert_allclose(fresh.predict_proba(X_test), expected, rtol=1e-6)
-
-
-def test_load_weights_errors(easy, tmp_path):
-    X_train, _, y_train, _ = easy
-    path = tmp_path / "vgg.safetensors"
-    tiny(VGG1DClassifier, max_epochs=1).fit(X_train, y_train).save_weights(path)
-    wider = tiny(VGG1DClassifier, blocks=((32, 1),) * 5)
-    with pytest.raises(ValueError, match="do not fit this VGG1DClassifier"):
-        wider.load_weights(path)
-    with pytest.raises(ValueError, match="holds a VGG1DClassifier network"):
-        tiny(SEResNet1DClassifier).load_weights(path)
-
-
-def test_cuda_trained_model_loads_on_cpu(easy, monkeypatch):
-    """A pickle made on a GPU machine unpickles and predicts on a CPU-only one.
-
-    The mock tags the storages that CUDA training puts on the GPU (the net's
-    parameters and buffers, the optimizer state) as CUDA storages while
-    pickling, as torch does on a GPU machine; everything else stays on the CPU.
-    """
-    X_train, X_test, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=2).fit(X_train, y_train)
-    expected = clf.predict_proba(X_test)
-    on_gpu = {t.untyped_storage().data_ptr() for t in clf.module_.state_dict().values()}
-    for state in clf.net_.optimizer_.state.values():
-        on_gpu |= {
-            v.untyped_storage().data_ptr() for v in state.values() if torch.is_tensor(v)
-        }
-    real_tag = torch.serialization.location_tag
-    clf.net_.device = clf.device_ = "cuda"
-    with monkeypatch.context() as m:
-        m.setattr(
-            torch.serialization,
-            "location_tag",
-            lambda s: "cuda:0" if s.data_ptr() in on_gpu else real_tag(s),
-        )
-        blob = pickle.dumps(clf)
-        weights = io.BytesIO()
-        torch.save(clf.module_.state_dict(), weights)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(RuntimeError, match="CUDA"):  # the mock really made CUDA data
-        torch.load(io.BytesIO(weights.getvalue()))
-    with pytest.warns(DeviceWarning) as record:  # skorch says it maps to the CPU
-        loaded = pickle.loads(blob)
-    assert any('Loading on device "cpu"' in str(w.message) for w in record)
-    assert loaded.device_ == "cpu" and str(loaded.net_.device) == "cpu"
-    np.testing.assert_array_equal(loaded.predict_proba(X_test), expected)
 
 
 def test_device_resolution(monkeypatch):
