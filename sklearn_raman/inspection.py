@@ -8,6 +8,8 @@ axis the network sees (the pipeline's resampled / cropped grid).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -60,6 +62,17 @@ def _target_indices(clf: SpectrumNetClassifier, target, n_samples: int):
             f"{clf.classes_.tolist()[:10]}"
         )
     return index
+
+
+@contextmanager
+def _evaluating(module: nn.Module):
+    """``module`` in eval mode for the block, then back to its former mode."""
+    was_training = module.training
+    module.eval()
+    try:
+        yield module
+    finally:
+        module.train(was_training)
 
 
 def _resolve_layer(net: nn.Module, layer) -> nn.Module:
@@ -156,42 +169,44 @@ def grad_cam(
         captured.append(output)
 
     handle = hooked.register_forward_hook(keep)
-    was_training = wrapper.training
-    wrapper.eval()
     maps = []
-    try:
-        for start in range(0, len(X), _BATCH):
-            captured.clear()
-            # requires_grad on the input keeps a graph when the layers are frozen
-            x = X[start : start + _BATCH].to(device).requires_grad_(True)
-            with torch.enable_grad():
-                logits = wrapper(x)
-                if not captured or not isinstance(captured[-1], torch.Tensor):
-                    raise ValueError("the layer gave no tensor output to explain")
-                acts = captured[-1]
-                if acts.dim() != 3:
-                    raise ValueError(
-                        "Grad-CAM needs a layer output of shape (batch, channels, "
-                        f"length); got {tuple(acts.shape)}"
-                    )
-                if index is None:
-                    cols = logits.argmax(1)
-                else:
-                    cols = torch.as_tensor(index[start : start + _BATCH], device=device)
-                score = logits.gather(1, cols[:, None]).sum()
-                (grads,) = torch.autograd.grad(score, acts)
-            weights = grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
-            cam = F.relu((weights * acts).sum(dim=1, keepdim=True)).detach().float()
-            # the features saw the input padded to ``input_length``; crop after
-            cam = F.interpolate(
-                cam, size=net.input_length, mode="linear", align_corners=False
-            )[:, 0, : X.shape[1]]
-            peak = cam.amax(dim=1, keepdim=True)
-            cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), 0.0)
-            maps.append(cam.cpu())
-    finally:
-        handle.remove()
-        wrapper.train(was_training)
+    with _evaluating(wrapper):
+        try:
+            for start in range(0, len(X), _BATCH):
+                captured.clear()
+                # requires_grad on the input keeps a graph when the layers are frozen
+                x = X[start : start + _BATCH].to(device).requires_grad_(True)
+                with torch.enable_grad():
+                    logits = wrapper(x)
+                    if not captured or not isinstance(captured[-1], torch.Tensor):
+                        raise ValueError("the layer gave no tensor output to explain")
+                    acts = captured[-1]
+                    if acts.dim() != 3:
+                        raise ValueError(
+                            "Grad-CAM needs a layer output of shape (batch, channels, "
+                            f"length); got {tuple(acts.shape)}"
+                        )
+                    if index is None:
+                        cols = logits.argmax(1)
+                    else:
+                        cols = torch.as_tensor(
+                            index[start : start + _BATCH], device=device
+                        )
+                    score = logits.gather(1, cols[:, None]).sum()
+                    (grads,) = torch.autograd.grad(score, acts)
+                weights = (
+                    grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
+                )
+                cam = F.relu((weights * acts).sum(dim=1, keepdim=True)).detach().float()
+                # the features saw the input padded to ``input_length``; crop after
+                cam = F.interpolate(
+                    cam, size=net.input_length, mode="linear", align_corners=False
+                )[:, 0, : X.shape[1]]
+                peak = cam.amax(dim=1, keepdim=True)
+                cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), 0.0)
+                maps.append(cam.cpu())
+        finally:
+            handle.remove()
     return torch.cat(maps).numpy()
 
 
@@ -244,16 +259,12 @@ def attribute(
     wrapper = clf.net_.module_
     device = clf.net_.device
     explainer = methods[method](wrapper)
-    was_training = wrapper.training
-    wrapper.eval()
     out = []
-    try:
+    with _evaluating(wrapper):
         for start in range(0, len(X), _BATCH):
             x = X[start : start + _BATCH].to(device)
             cols = torch.as_tensor(index[start : start + _BATCH], device=device)
             out.append(explainer.attribute(x, target=cols, **kwargs).detach().cpu())
-    finally:
-        wrapper.train(was_training)
     return torch.cat(out).float().numpy()
 
 
