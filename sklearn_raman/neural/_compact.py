@@ -15,8 +15,9 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
     positions kept up to the classifier) with a training recipe chosen by
     measurement on RRUFF rather than the papers' (see ``docs/benchmarks.md``):
     AdamW with weight decay, a one-cycle learning rate peaking at ``lr``,
-    batches of 64, label smoothing, and on-the-fly shifts, noise and intensity
-    scaling of every batch. It trains at several hundred spectra per second on
+    batches of 64, label smoothing, on-the-fly shifts, noise and intensity
+    scaling of every batch, and every training spectrum used for training (no
+    validation split). It trains at several hundred spectra per second on
     two CPU cores. With ``max_time`` the one-cycle schedule is fitted into the
     time budget, so a fit stops on time at a low learning rate.
 
@@ -51,8 +52,12 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
         Learning-rate schedule.
     patience : int or None, default=None
         No early stopping: the schedule decides when training ends.
-    validation_fraction : float, default=0.1
-        Share of each class held out to report validation accuracy.
+    validation_fraction : float, default=0.0
+        Share of each class held out to report validation accuracy; 0 by
+        default: the schedule, not a validation score, decides when training
+        ends, and with few spectra per class every held-out spectrum is one
+        fewer to learn from (on RRUFF Dataset_2 a 0.1 split took 14 % of the
+        training spectra and cost a point of top-1 accuracy).
     label_smoothing : float, default=0.1
         Label smoothing of the cross-entropy.
     augment : bool or dict, default=True
@@ -90,7 +95,7 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
         weight_decay: float = 1e-2,
         lr_schedule: str | None = "onecycle",
         patience: int | None = None,
-        validation_fraction: float = 0.1,
+        validation_fraction: float = 0.0,
         label_smoothing: float = 0.1,
         augment=True,
         **kwargs,
