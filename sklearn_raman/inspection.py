@@ -75,6 +75,45 @@ def _evaluating(module: nn.Module):
         module.train(was_training)
 
 
+@contextmanager
+def _capturing(layer: nn.Module):
+    """A list that receives ``layer``'s outputs while the block runs."""
+    captured: list = []
+    handle = layer.register_forward_hook(lambda m, i, output: captured.append(output))
+    try:
+        yield captured
+    finally:
+        handle.remove()
+
+
+def _activation_gradients(wrapper: nn.Module, x, captured: list, cols):
+    """Hooked activations of one batch and the gradient of the class logits.
+
+    ``cols`` holds the class index of each spectrum; None takes the predicted
+    class.
+    """
+    captured.clear()
+    # requires_grad on the input keeps a graph when the layers are frozen
+    x = x.requires_grad_(True)
+    with torch.enable_grad():
+        logits = wrapper(x)
+        if not captured or not isinstance(captured[-1], torch.Tensor):
+            raise ValueError("the layer gave no tensor output to explain")
+        acts = captured[-1]
+        if acts.dim() != 3:
+            raise ValueError(
+                "Grad-CAM needs a layer output of shape (batch, channels, "
+                f"length); got {tuple(acts.shape)}"
+            )
+        if cols is None:
+            cols = logits.argmax(1)
+        else:
+            cols = torch.as_tensor(cols, device=logits.device)
+        score = logits.gather(1, cols[:, None]).sum()
+        (grads,) = torch.autograd.grad(score, acts)
+    return acts, grads
+
+
 def _resolve_layer(net: nn.Module, layer) -> nn.Module:
     if layer is None:
         convs = [m for m in net.features.modules() if isinstance(m, nn.Conv1d)]
@@ -163,50 +202,22 @@ def grad_cam(
     net = clf.module_
     hooked = _resolve_layer(net, layer)
     device = clf.net_.device
-    captured: list[torch.Tensor] = []
-
-    def keep(module, inputs, output):
-        captured.append(output)
-
-    handle = hooked.register_forward_hook(keep)
     maps = []
-    with _evaluating(wrapper):
-        try:
-            for start in range(0, len(X), _BATCH):
-                captured.clear()
-                # requires_grad on the input keeps a graph when the layers are frozen
-                x = X[start : start + _BATCH].to(device).requires_grad_(True)
-                with torch.enable_grad():
-                    logits = wrapper(x)
-                    if not captured or not isinstance(captured[-1], torch.Tensor):
-                        raise ValueError("the layer gave no tensor output to explain")
-                    acts = captured[-1]
-                    if acts.dim() != 3:
-                        raise ValueError(
-                            "Grad-CAM needs a layer output of shape (batch, channels, "
-                            f"length); got {tuple(acts.shape)}"
-                        )
-                    if index is None:
-                        cols = logits.argmax(1)
-                    else:
-                        cols = torch.as_tensor(
-                            index[start : start + _BATCH], device=device
-                        )
-                    score = logits.gather(1, cols[:, None]).sum()
-                    (grads,) = torch.autograd.grad(score, acts)
-                weights = (
-                    grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
-                )
-                cam = F.relu((weights * acts).sum(dim=1, keepdim=True)).detach().float()
-                # the features saw the input padded to ``input_length``; crop after
-                cam = F.interpolate(
-                    cam, size=net.input_length, mode="linear", align_corners=False
-                )[:, 0, : X.shape[1]]
-                peak = cam.amax(dim=1, keepdim=True)
-                cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), 0.0)
-                maps.append(cam.cpu())
-        finally:
-            handle.remove()
+    with _evaluating(wrapper), _capturing(hooked) as captured:
+        for start in range(0, len(X), _BATCH):
+            cols = None if index is None else index[start : start + _BATCH]
+            acts, grads = _activation_gradients(
+                wrapper, X[start : start + _BATCH].to(device), captured, cols
+            )
+            weights = grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
+            cam = F.relu((weights * acts).sum(dim=1, keepdim=True)).detach().float()
+            # the features saw the input padded to ``input_length``; crop after
+            cam = F.interpolate(
+                cam, size=net.input_length, mode="linear", align_corners=False
+            )[:, 0, : X.shape[1]]
+            peak = cam.amax(dim=1, keepdim=True)
+            cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), 0.0)
+            maps.append(cam.cpu())
     return torch.cat(maps).numpy()
 
 
