@@ -110,15 +110,25 @@ def check_ragged(X, name: str = "X") -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def reject_ragged(X, owner: str) -> None:
-    """Raise a clear error for rows of different lengths given without axes.
+    """Raise a clear error for spectra that are not yet on one grid.
 
-    numpy would otherwise fail with "inhomogeneous shape". Only lists, tuples
-    and object arrays are inspected; regular arrays pass at no cost.
+    ``(wavenumbers, intensities)`` pairs (what the readers return) and rows of
+    different lengths would otherwise fail with numpy's "inhomogeneous shape"
+    or "dim 3" messages; both are told to go through ``SpectrumResampler``.
+    Only lists, tuples and object arrays are inspected; regular arrays pass
+    at no cost.
     """
     if isinstance(X, np.ndarray) and X.dtype != object:
         return
     if not isinstance(X, Sequence | np.ndarray):
         return
+    if is_ragged(X):
+        raise ValueError(
+            f"{owner}: X holds (wavenumbers, intensities) pairs, each spectrum on "
+            "its own axis; put them on one grid first with SpectrumResampler "
+            "(e.g. make_pipeline(SpectrumResampler(), ...)), which gives an "
+            "array of shape (n_spectra, n_points)"
+        )
     lengths = {}
     for i, row in enumerate(X):
         try:

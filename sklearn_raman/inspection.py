@@ -42,25 +42,34 @@ def _network_input(estimator, X) -> tuple[SpectrumNetClassifier, np.ndarray]:
 
 
 def _target_indices(clf: SpectrumNetClassifier, target, n_samples: int):
-    """Column indices of ``target`` labels, or None for the predicted classes."""
+    """Column indices of ``target`` labels, or None for the predicted classes.
+
+    Labels are matched by equality, never cast to the classes' dtype: a cast
+    would truncate ``"albite-XYZ"`` to a ``"<U6"`` ``"albite"`` and ``1.7`` to
+    class ``1``.
+    """
     if target is None:
         return None
-    labels = np.asarray(target, dtype=clf.classes_.dtype)
+    labels = np.asarray(target, dtype=object)
     if labels.ndim == 0:
-        labels = np.full(n_samples, labels)
+        labels = np.full(n_samples, labels.item(), dtype=object)
     if labels.shape != (n_samples,):
         raise ValueError(
             f"target must be one label or one label per spectrum ({n_samples}); "
             f"got shape {labels.shape}"
         )
-    index = np.searchsorted(clf.classes_, labels)
-    index = np.clip(index, 0, len(clf.classes_) - 1)
-    unknown = clf.classes_[index] != labels
-    if unknown.any():
-        raise ValueError(
-            f"target label {labels[unknown][0].tolist()!r} is not one of the classes "
-            f"{clf.classes_.tolist()[:10]}"
-        )
+    lookup = {}
+    for i, label in enumerate(clf.classes_.tolist()):
+        lookup.setdefault(label, i)
+    index = np.empty(n_samples, dtype=np.int64)
+    for row, label in enumerate(labels.tolist()):
+        try:
+            index[row] = lookup[label]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"target label {label!r} is not one of the classes "
+                f"{clf.classes_.tolist()[:10]}"
+            ) from None
     return index
 
 
@@ -100,10 +109,12 @@ def _activation_gradients(wrapper: nn.Module, x, captured: list, cols):
         if not captured or not isinstance(captured[-1], torch.Tensor):
             raise ValueError("the layer gave no tensor output to explain")
         acts = captured[-1]
-        if acts.dim() != 3:
+        if acts.dim() != 3 or acts.shape[-1] < 2:
             raise ValueError(
                 "Grad-CAM needs a layer output of shape (batch, channels, "
-                f"length); got {tuple(acts.shape)}"
+                f"length) with length >= 2; got {tuple(acts.shape)}. A map of "
+                "one point has no resolution along the spectrum: choose an "
+                "earlier layer"
             )
         if cols is None:
             cols = logits.argmax(1)
@@ -116,10 +127,7 @@ def _activation_gradients(wrapper: nn.Module, x, captured: list, cols):
 
 def _resolve_layer(net: nn.Module, layer) -> nn.Module:
     if layer is None:
-        convs = [m for m in net.features.modules() if isinstance(m, nn.Conv1d)]
-        if not convs:
-            raise ValueError(f"{type(net).__name__} has no Conv1d layer")
-        return convs[-1]
+        return net.cam_layer
     if isinstance(layer, str):
         modules = dict(net.named_modules())
         if layer not in modules:
@@ -145,8 +153,9 @@ def grad_cam(
 ) -> np.ndarray:
     """Grad-CAM relevance of every input point for one class.
 
-    The activations ``A`` of a convolutional layer (the last ``Conv1d`` of the
-    feature extractor by default, as in Huang 2025) are weighted by the gradient
+    The activations ``A`` of a convolutional layer (by default the network's
+    ``cam_layer``: its last feature map that still extends along the spectrum)
+    are weighted by the gradient
     of the class logit, summed over channels, passed through a ReLU, linearly
     upsampled to the input length and divided by their maximum per spectrum.
 
@@ -171,9 +180,10 @@ def grad_cam(
         Class to explain, as a label of ``classes_``, one for all spectra or one
         per spectrum. None explains each spectrum's predicted class.
     layer : str, torch.nn.Module or None, default=None
-        The convolutional layer: None for the last ``Conv1d`` of the network's
-        ``features``, a name from ``estimator.module_.named_modules()``, or the
-        module itself. Its output must be (batch, channels, length).
+        The convolutional layer: None for the network's own
+        ``estimator.module_.cam_layer`` (named by ``cam_layer_name``), a name
+        from ``estimator.module_.named_modules()``, or the module itself. Its
+        output must be (batch, channels, length) with length >= 2.
     mode : {"hirescam", "gradcam"}, default="hirescam"
         Point-wise (HiResCAM) or channel-averaged (Grad-CAM) gradient weights.
 
@@ -238,7 +248,9 @@ def attribute(
         Spectra.
     method : {"integrated_gradients", "occlusion"}, default="integrated_gradients"
         ``captum.attr.IntegratedGradients`` (baseline: a zero spectrum, unless
-        ``baselines`` is given) or ``captum.attr.Occlusion`` (a sliding window of
+        ``baselines`` is given; the ``n_steps`` interpolated copies of every
+        spectrum go through the network ``internal_batch_size=256`` rows at a
+        time unless given) or ``captum.attr.Occlusion`` (a sliding window of
         ``sliding_window_shapes=(15,)`` points, ``strides=(5,)`` unless given).
     target : label, array-like of shape (n_samples,) or None, default=None
         Class to explain, as for :func:`grad_cam`; None: the predicted class.
@@ -267,6 +279,8 @@ def attribute(
     if method == "occlusion":
         kwargs.setdefault("sliding_window_shapes", (15,))
         kwargs.setdefault("strides", (5,))
+    else:  # n_steps scaled copies of every row: forward them in batches too
+        kwargs.setdefault("internal_batch_size", _BATCH)
     wrapper = clf.net_.module_
     device = clf.net_.device
     explainer = methods[method](wrapper)

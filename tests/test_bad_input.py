@@ -406,3 +406,50 @@ def test_bad_input(ctx, call, expected):
             warnings.simplefilter("ignore")
             result = call(ctx)
         assert expected(result, ctx)
+
+
+def _pair_takers():
+    """Every public estimator but SpectrumResampler: (name, fit, use-fitted)."""
+    from tiny_nets import NET_PARAMS
+
+    from sklearn_raman import VectorNormalizer
+
+    transformers = [
+        MinMaxPerSpectrum(),
+        StandardNormalVariate(),
+        VectorNormalizer(),
+        Cropper(lower=1),
+        SavitzkyGolay(),
+        BaselineCorrector(),
+        CosmicRayRemover(),
+    ]
+    out = [(type(t).__name__, t, "transform") for t in transformers]
+    out.append(("ShiftNoiseAugmenter", ShiftNoiseAugmenter(), None))
+    out.append(("LibrarySearchClassifier", LibrarySearchClassifier(), "predict"))
+    out += [(cls.__name__, tiny(cls, max_epochs=1), "predict") for cls in NET_PARAMS]
+    return out
+
+
+@pytest.mark.parametrize("equal_lengths", [True, False], ids=["equal", "ragged"])
+@pytest.mark.parametrize(
+    "name, estimator, method", _pair_takers(), ids=[t[0] for t in _pair_takers()]
+)
+def test_pairs_are_sent_to_the_resampler(ctx, name, estimator, method, equal_lengths):
+    # the readers' (wavenumbers, intensities) pairs, given where X must be a grid
+    spectra, y = make_spectra(
+        n_classes=3, n_samples_per_class=4, ragged=True, random_state=0
+    )
+    if equal_lengths:
+        spectra = [(wn[:90], x[:90]) for wn, x in spectra]
+    fit = getattr(estimator, "fit_resample", estimator.fit)
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: X holds \(wavenumbers, .*"
+        "SpectrumResampler",
+    ):
+        fit(spectra, y)
+    if method is not None:
+        X = SpectrumResampler(start=300, stop=1500, step=12).fit_transform(spectra)
+        fitted = estimator.fit(X, y)
+        with pytest.raises(ValueError, match="SpectrumResampler"):
+            getattr(fitted, method)(spectra)

@@ -10,7 +10,8 @@ from sklearn_raman import (
     read_spectrum,
     rruff_sample_id,
 )
-from sklearn_raman.datasets import SpectrumFileError
+from sklearn_raman.datasets import SpectrumFileError, read_table
+from sklearn_raman.datasets._text import SpectrumFileWarning
 
 RRUFF_TEXT = """##NAMES=Albite
 ##RRUFFID=R040068
@@ -52,7 +53,10 @@ def test_read_rruff_native_with_wrapped_header(tmp_path):
         "100 1\n200   2\n300 4\n",
         "# exported by some software\nx;y\n100;1\n200;2\n300;4\n",
         "300, 4\n200, 2\n100, 1\n",  # descending axis
-        "100,1,9\n200,2,9\n300,4,9\n",  # extra columns ignored
+        "wn;int\n100,0;1,0\n200,0;2,0\n300,0;4,0\n",  # decimal commas
+        "100,0\t1\n200,0\t2\n300,0\t4,0\n",  # tabs and decimal commas
+        "100,0 1\n200 2,0\n300 4\n",  # whitespace and decimal commas
+        "100;1\n200;2;\n300;4\n",  # a trailing delimiter
         "\ufeffRaman shift (cm-1),Intensity\r\n100,1\r\n200,2\r\n300,4\r\n",
     ],
 )
@@ -77,6 +81,14 @@ def test_header_row_is_kept_in_metadata(tmp_path):
         ("", "no data rows"),
         ("##NAMES=x\n##END=\n", "no data rows"),
         ("a,b\nc,d\n", "line 2: not a data row"),
+        # a European export where a point sneaks in: which is the decimal mark?
+        ("100,5;1,25\n101.5;2,5\n", "line 2: decimal points and decimal commas"),
+        ("x;y\n100;1\n200;2;3;4\n300;4\n", "line 3: 4 fields where the data"),
+        ("100,1,9\n200,2\n300,4,9\n", "line 2: 2 fields where the data block"),
+        ("ID,Name,400,401,402\n1,PE,1,2\n", "line 2: 4 fields where the header"),
+        ("ID,Name,400,401,402\n1,PE,1,2,x\n", r"line 2: field 5 \('402'"),
+        ("wn,1,2,3\n400.5,1,2,3\n401.5,1,2,3\n402.5,1,2,3\n", "ambiguous table"),
+        ("##JCAMP-DX=4.24\n##XYDATA=(X++(Y..Y))\n400 1 2 3\n", "JCAMP-DX"),
     ],
 )
 def test_bad_files_name_file_and_line(tmp_path, text, fragment):
@@ -84,6 +96,150 @@ def test_bad_files_name_file_and_line(tmp_path, text, fragment):
     with pytest.raises(SpectrumFileError, match=fragment) as info:
         read_spectrum(path)
     assert "bad.txt" in str(info.value)
+
+
+def test_decimal_commas_are_numbers_not_delimiters(tmp_path):
+    # main read "100,5;1,25" as wavenumber 100, intensity 5
+    path = write(tmp_path, "eu.csv", "Raman shift;Intensity\n100,5;1,25\n101,5;2,5\n")
+    wn, x, meta = read_spectrum(path)
+    np.testing.assert_allclose(wn, [100.5, 101.5])
+    np.testing.assert_allclose(x, [1.25, 2.5])
+    assert meta["columns"] == ["Raman shift", "Intensity"]
+
+
+def test_a_stray_value_beyond_the_columns_warns(tmp_path):
+    # as in MMPSD's FTIR exports: a third value on the first row only
+    rows = [f"{400 + i}.0,{i}.0," for i in range(200)]
+    rows[0] += "85.7"
+    path = write(tmp_path, "PP01.CSV", "\n".join(rows))
+    with pytest.warns(SpectrumFileWarning, match="PP01.CSV, line 1: a row holds"):
+        wn, x, _ = read_spectrum(path)
+    np.testing.assert_allclose(x, np.arange(200))
+    # more than 1 % of the rows: not a stray value, an inconsistent table
+    rows[1] += "1.0"
+    rows[2] += "2.0"
+    path.write_text("\n".join(rows))
+    with pytest.raises(SpectrumFileError, match="line 1: 3 fields where the data"):
+        read_spectrum(path)
+
+
+WIDE = {
+    "semicolon_decimal_comma.csv": (
+        "WN;PS;PA;PC;PE\n400;0,1;0,5;1,0;2,5\n402;0,2;0,4;1,5;2,0\n"
+        "404;0,3;0,2;2,0;1,5\n"
+    ),
+    "comma.csv": (
+        "WN,PS,PA,PC,PE\n400,0.1,0.5,1,2.5\n402,0.2,0.4,1.5,2\n404,0.3,0.2,2,1.5\n"
+    ),
+    "tab_descending.txt": (
+        "wavenumber\tPS\tPA\tPC\tPE\n404\t0.3\t0.2\t2\t1.5\n"
+        "402\t0.2\t0.4\t1.5\t2\n400\t0.1\t0.5\t1\t2.5\n"
+    ),
+    "rows.csv": (
+        "ID,Substance,Cluster,400,402,404\n7,PS,1,0.1,0.2,0.3\n8,PA,2,0.5,0.4,0.2\n"
+        "9,PC,3,1,1.5,2\n10,PE,4,2.5,2,1.5\n"
+    ),
+    "rows_semicolon.csv": (
+        "Substance;400;402;404\nPS;0,1;0,2;0,3\nPA;0,5;0,4;0,2\nPC;1;1,5;2\n"
+        "PE;2,5;2;1,5\n"
+    ),
+    "labspec_rows.txt": (  # header row of wavenumbers after an empty cell
+        "#Laser (nm)=\t532\n\t400\t402\t404\n1\t0.1\t0.2\t0.3\n2\t0.5\t0.4\t0.2\n"
+        "3\t1\t1.5\t2\n4\t2.5\t2\t1.5\n"
+    ),
+}
+WIDE_X = np.array([[0.1, 0.2, 0.3], [0.5, 0.4, 0.2], [1, 1.5, 2], [2.5, 2, 1.5]])
+
+
+@pytest.mark.parametrize("name", WIDE)
+def test_wide_tables_give_every_spectrum(tmp_path, name):
+    path = write(tmp_path, name, WIDE[name])
+    data = read_table(path)
+    np.testing.assert_allclose(data.wavenumbers, [400, 402, 404])
+    np.testing.assert_allclose(data.X, WIDE_X)
+    labels = (
+        ["1", "2", "3", "4"] if name == "labspec_rows.txt" else ["PS", "PA", "PC", "PE"]
+    )
+    assert data.y.tolist() == labels
+    assert len(set(data.groups)) == 4 and all(g.startswith(name) for g in data.groups)
+    # read_spectra gives the same spectra, labelled by the table
+    spectra = read_spectra(path)
+    assert spectra.y.tolist() == labels and len(spectra.spectra) == 4
+    for (wn, x), row in zip(spectra.spectra, WIDE_X):
+        np.testing.assert_allclose(wn, [400, 402, 404])
+        np.testing.assert_allclose(x, row)
+    # read_spectrum refuses to pick one silently, and says how to read them
+    with pytest.raises(SpectrumFileError, match=r"holds 4 spectra.*read_table"):
+        read_spectrum(path)
+    wn, x, meta = read_spectrum(path, spectrum=labels[2])
+    np.testing.assert_allclose(x, WIDE_X[2])
+    assert meta["name"] == labels[2]
+
+
+def test_row_tables_keep_their_label_fields(tmp_path):
+    path = write(tmp_path, "rows.csv", WIDE["rows.csv"])
+    data = read_table(path)
+    assert data.layout == "rows"
+    assert [m["ID"] for m in data.metadata] == ["7", "8", "9", "10"]
+    assert read_table(path, label_column="Cluster").y.tolist() == ["1", "2", "3", "4"]
+    assert read_spectra(path, label_column="Cluster").y.tolist() == ["1", "2", "3", "4"]
+    assert read_spectra(path, label_from="folder").y.tolist() == [tmp_path.name] * 4
+    with pytest.raises(ValueError, match="no label field 'Polymer'"):
+        read_table(path, label_column="Polymer")
+    with pytest.raises(ValueError, match="holds no spectrum 'PET'"):
+        read_spectrum(path, spectrum="PET")
+    # an ambiguous table is read once the layout is given
+    amb = write(
+        tmp_path, "amb.csv", "wn,1,2,3\n400.5,1,2,3\n401.5,1,2,4\n402.5,1,2,5\n"
+    )
+    cols = read_table(amb, layout="columns")
+    assert cols.X.shape == (3, 3) and cols.y.tolist() == ["1", "2", "3"]
+    rows = read_table(amb, layout="rows")
+    assert rows.X.shape == (3, 3) and rows.wavenumbers.tolist() == [1, 2, 3]
+
+
+def test_primpke_library_rows(tmp_path):
+    from conftest import SHARED_DATA
+
+    path = SHARED_DATA / "primpke2018" / "primpke2018esm5.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not found (../shared/data)")
+    data = read_spectra(path)
+    assert len(data.spectra) == 270
+    assert {len(wn) for wn, _ in data.spectra} == {1176}
+    wn = data.spectra[0][0]
+    assert wn[0] == 1250 and wn[-1] == 3600 and np.all(np.diff(wn) == 2)
+    assert data.y[0] == "1_2_polybutadiene" and len(set(data.y)) == 176
+    assert data.metadata[0]["Cluster Autoanalysis"] == "26"
+    clusters = read_spectra(path, label_column="Cluster Autoanalysis").y
+    assert len(set(clusters)) == 32
+    table = read_table(path)
+    assert table.X.shape == (270, 1176) and np.isfinite(table.X).all()
+    # the first value of the first spectrum, at 3600 cm-1 (last after sorting)
+    assert table.X[0, -1] == pytest.approx(-8.97e-05)
+
+
+def test_multi_spectrum_text_files_in_shared_data(tmp_path):
+    from conftest import SHARED_DATA
+
+    lasertest = SHARED_DATA / "formats" / "labspec_txt" / "lasertest1.txt"
+    nir = (
+        SHARED_DATA
+        / "formats"
+        / "spc"
+        / "rohanisaac_spc"
+        / "txt2_expected"
+        / "nir.spc.txt"
+    )
+    if not lasertest.is_file():
+        pytest.skip(f"{lasertest} not found (../shared/data)")
+    # main read these as one spectrum each (lasertest1: 4 points)
+    for path in (lasertest, nir):
+        with pytest.raises(SpectrumFileError, match="spectra"):
+            read_spectrum(path)
+    lab = read_table(lasertest)
+    assert lab.X.shape == (3, 1024) and lab.wavenumbers[0] == pytest.approx(83.7234)
+    assert read_table(nir).X.shape == (20, 700)
 
 
 def test_missing_file():

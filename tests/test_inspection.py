@@ -8,24 +8,27 @@ from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import LeNet1DClassifier, MinMaxPerSpectrum
 from sklearn_raman.inspection import attribute, embed, grad_cam, tsne_embedding
+from sklearn_raman.neural import CLASSIFIERS
 
 N_POINTS, PEAK = 600, 400
 SHARED_PEAKS = (80, 180, 280, 500)
+# the default configurations at a realistic length
+LONG, LONG_PEAK, LONG_SHARED = 1024, 700, (150, 320, 480, 900)
 
 
-def _peak_data(n=160, seed=0):
-    """Two classes share four bands of random height; only class 1 has one at PEAK."""
+def _peak_data(n=160, seed=0, length=N_POINTS, peak=PEAK, shared=SHARED_PEAKS):
+    """Two classes share four bands of random height; only class 1 has one at peak."""
     rng = np.random.default_rng(seed)
-    x = np.arange(N_POINTS)
+    x = np.arange(length)
 
     def band(center, width=6.0):
         return np.exp(-0.5 * ((x - center) / width) ** 2)
 
-    X = np.zeros((n, N_POINTS))
-    for center in SHARED_PEAKS:
+    X = np.zeros((n, length))
+    for center in shared:
         X += rng.uniform(0.5, 1.0, (n, 1)) * band(center)
     y = np.repeat([0, 1], n // 2)
-    X[y == 1] += 0.6 * band(PEAK)
+    X[y == 1] += 0.6 * band(peak)
     X += rng.normal(0, 0.02, X.shape)
     return X.astype(np.float32), y
 
@@ -54,6 +57,56 @@ def test_grad_cam_peaks_at_the_discriminative_band(cls, peak_data):
     cell = int(np.ceil(N_POINTS / clf.module_.feature_shape[-1]))
     assert abs(int(mean.argmax()) - PEAK) <= max(30, 2 * cell)
     assert mean[PEAK] > mean[list(SHARED_PEAKS)].max()
+
+
+def _cam_cell(clf) -> int:
+    """Input points per position of the default CAM layer's map."""
+    length = []
+    handle = clf.module_.cam_layer.register_forward_hook(
+        lambda m, i, o: length.append(o.shape[-1])
+    )
+    with torch.no_grad():
+        clf.module_.eval()(torch.zeros(1, clf.n_features_in_))
+    handle.remove()
+    return int(np.ceil(clf.module_.input_length / length[0]))
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
+def test_default_networks_explain_with_spatial_resolution(cls):
+    # Default widths at 1024 points, untrained: the CAM layer keeps a map along
+    # the spectrum, so relevance varies. The SE nets once hooked their last
+    # Conv1d, the squeeze-excitation gate (length 1): every map was flat.
+    X, y = _peak_data(n=4, length=LONG, peak=LONG_PEAK, shared=LONG_SHARED)
+    clf = cls(max_epochs=1, batch_size=4, validation_fraction=0, random_state=0)
+    clf.fit(X, y)
+    # an untrained net may hold no positive evidence for one class: take both
+    cams = np.stack([grad_cam(clf, X, target=c) for c in (0, 1)])
+    assert cams.shape == (2, 4, LONG) and np.isfinite(cams).all()
+    assert cams.std(axis=2).max(axis=0).min() > 0.01, "relevance is flat"
+    assert _cam_cell(clf) <= 40  # at least ~25 positions along 1024 points
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
+def test_default_networks_grad_cam_peaks_at_the_band(cls):
+    # paper widths, 1024 points; only the training schedule is shortened
+    X, y = _peak_data(n=96, length=LONG, peak=LONG_PEAK, shared=LONG_SHARED)
+    recipe = {"VGG1DClassifier": dict(lr=1e-4, max_epochs=15)}.get(cls.__name__, {})
+    clf = cls(
+        **{
+            "max_epochs": 8,
+            "lr": 1e-3,
+            "batch_size": 16,
+            "validation_fraction": 0.0,
+            "random_state": 0,
+            **recipe,
+        }
+    ).fit(X, y)
+    assert (clf.predict(X) == y).mean() >= 0.9
+    mean = grad_cam(clf, X[y == 1], target=1).mean(axis=0)
+    assert mean.std() > 0.02, "relevance is flat"
+    assert abs(int(mean.argmax()) - LONG_PEAK) <= max(20, _cam_cell(clf))
+    assert mean[LONG_PEAK] > mean[list(LONG_SHARED)].max()
 
 
 def test_grad_cam_targets_and_layers(lenet, peak_data):

@@ -93,7 +93,8 @@ def test_mixed_precision_only_on_cuda(easy, monkeypatch):
 
 def test_fine_tune_to_new_label_set(easy):
     X_train, X_test, y_train, y_test = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=15, lr=3e-3).fit(X_train, y_train)
+    clf = tiny(SEResNet1DClassifier, max_epochs=30, lr=3e-3).fit(X_train, y_train)
+    assert clf.score(X_test, y_test) > 0.9  # features worth transferring
     frozen_before = [p.clone() for p in clf.module_.features.parameters()]
     new_y = np.where(np.isin(y_train, ["calcite", "quartz"]), "carbonate-ish", "other")
     clf.fine_tune(X_train, new_y, max_epochs=20, lr=1e-2)
@@ -210,6 +211,55 @@ def test_deep_supervision_of_drcnn(easy):
     assert clf.net_.module_.deep_supervision and clf.net_.criterion_.alpha == 0.5
     plain = tiny(DRCNNClassifier, max_epochs=1, alpha=0.0).fit(X_train, y_train)
     assert not plain.net_.module_.deep_supervision
+
+
+def test_mixed_precision_trains_in_bfloat16_and_predicts_in_float32(easy, monkeypatch):
+    # the CPU stands in for a bf16-capable GPU: autocast is allowed on it here
+    from sklearn_raman.neural._module import TrainingModule
+
+    X_train, X_test, y_train, _ = easy
+    monkeypatch.setattr(TrainingModule, "autocast_devices", ("cuda", "cpu"))
+    clf = tiny(SEResNet1DClassifier, max_epochs=1)
+    dtypes = []
+    real_build = clf._build_module
+
+    def build(n_points, n_classes):
+        net = real_build(n_points, n_classes)
+        net.features[0].register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+        return net
+
+    monkeypatch.setattr(clf, "_build_module", build)
+    clf.fit(X_train, y_train)
+    assert clf.net_.module_.autocast_dtype is torch.bfloat16
+    assert torch.bfloat16 in dtypes  # training ran under autocast
+    dtypes.clear()
+    proba = clf.predict_proba(X_test)
+    clf.transform(X_test)
+    assert dtypes and set(dtypes) == {torch.float32}
+    # float32 probabilities: no bfloat16 quantisation into ties
+    ref = clf.module_.float().eval()(torch.tensor(X_test)).softmax(1)
+    np.testing.assert_allclose(proba, ref.detach().numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_fine_tune_keeps_frozen_batch_norm_statistics(easy):
+    X_train, _, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=3).fit(X_train, y_train)
+    before = {k: v.clone() for k, v in clf.module_.features.state_dict().items()}
+    assert any("running_mean" in k for k in before)
+    rng = np.random.default_rng(0)
+    shifted = (X_train * 3 + rng.normal(0, 0.5, X_train.shape)).astype(np.float32)
+    clf.fine_tune(shifted, y_train, max_epochs=2, lr=1e-2)
+    after = clf.module_.features.state_dict()
+    for key, value in before.items():  # parameters and buffers alike
+        torch.testing.assert_close(after[key], value, rtol=0, atol=0, msg=key)
+    assert not clf.module_.features.training  # frozen layers stay in eval mode
+    clf.net_.module_.train()
+    assert not clf.module_.features.training and clf.module_.classifier.training
+    # unfreezing later trains everything again, statistics included
+    clf.fine_tune(shifted, y_train, max_epochs=1, freeze=None)
+    assert all(p.requires_grad for p in clf.module_.parameters())
+    moved = clf.module_.features.state_dict()
+    assert any(not torch.equal(moved[k], before[k]) for k in before)
 
 
 def test_verbose_prints_epoch_table(easy, capsys):

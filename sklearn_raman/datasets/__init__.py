@@ -1,8 +1,9 @@
 """Spectrum readers, the RRUFF benchmark loader and synthetic spectra."""
 
-from ._readers import SpectrumFileError, read_spectra, read_spectrum, rruff_sample_id
+from ._readers import read_spectra, read_spectrum, read_table, rruff_sample_id
 from ._rruff import load_rruff_sang2021
 from ._synthetic import make_spectra
+from ._text import SpectrumFileError
 
 __all__ = [
     "SpectrumFileError",
@@ -10,5 +11,6 @@ __all__ = [
     "make_spectra",
     "read_spectra",
     "read_spectrum",
+    "read_table",
     "rruff_sample_id",
 ]

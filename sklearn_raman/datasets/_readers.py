@@ -1,54 +1,70 @@
-"""Readers for spectrum files: RRUFF native format and two-column text / CSV."""
+"""Readers for spectrum files: RRUFF native format, two-column and wide text / CSV."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Callable, Iterable
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
 
-_DELIMITERS = re.compile(r"[,;\t ]+")
+from ._text import SpectrumFileError, TextTable, parse_table
+
 _SAMPLE_ID = re.compile(r"^[A-Z]{1,3}\d{5,}")
 
 
-class SpectrumFileError(ValueError):
-    """A spectrum file that cannot be read; the message names file and line."""
+def _pick(table: TextTable, spectrum) -> int:
+    """Index of ``spectrum`` (a name or an index) among the table's spectra."""
+    if isinstance(spectrum, Integral) and not isinstance(spectrum, bool):
+        if -table.n_spectra <= spectrum < table.n_spectra:
+            return int(spectrum) % table.n_spectra
+    elif spectrum in table.names:
+        return table.names.index(spectrum)
+    raise ValueError(
+        f"{table.path} holds no spectrum {spectrum!r}; its spectra: "
+        f"{_shorten(table.names)} (or an index below {table.n_spectra})"
+    )
 
 
-def _parse_row(line: str) -> list[float] | None:
-    """Numbers of a data row, or None if the row is not numeric."""
-    fields = [f for f in _DELIMITERS.split(line.strip()) if f]
-    try:
-        return [float(f) for f in fields]
-    except ValueError:
-        return None
+def _shorten(names: list[str], n: int = 6) -> str:
+    shown = ", ".join(repr(x) for x in names[:n])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > n else "")
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+def _ascending(axis: np.ndarray, values: np.ndarray):
+    order = np.argsort(axis, kind="stable")
+    return axis[order], values[..., order]
 
 
-def read_spectrum(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, dict]:
+def read_spectrum(
+    path: str | os.PathLike, *, spectrum: str | int | None = None
+) -> tuple[np.ndarray, np.ndarray, dict]:
     r"""Read one spectrum file.
 
     Understands the RRUFF native format (``##KEY=VALUE`` header lines, header
     values wrapped onto following lines without ``##``, blank lines, data rows
-    ``wavenumber, intensity``, ``##END=``) and plain two-column text or CSV files,
-    with or without a header row, delimited by commas, semicolons, tabs or
-    spaces. Lines starting with a single ``#`` are comments. Extra numeric
-    columns are ignored (the first two are used).
+    ``wavenumber, intensity``, ``##END=``) and text or CSV files of two columns
+    (axis, intensity), with or without a header row. The delimiter (comma,
+    semicolon, tab or whitespace) and the decimal separator are detected once
+    per file: a semicolon-, tab- or whitespace-delimited file may use decimal
+    commas (``100,5;1,25`` is 100.5 and 1.25). Lines starting with a single
+    ``#`` are comments.
+
+    A file that holds several spectra (a wide table: one spectrum per column
+    after the axis column, or one per row under a header row of wavenumbers)
+    is read with :func:`read_table` or :func:`read_spectra`; here it raises,
+    unless ``spectrum`` names the one to read.
 
     Parameters
     ----------
     path : str or path-like
         The file.
+    spectrum : str, int or None, default=None
+        In a file of several spectra, the one to read: its name (column header,
+        or the row's label) or its index. None: the file must hold one spectrum.
 
     Returns
     -------
@@ -59,14 +75,17 @@ def read_spectrum(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, dict
     metadata : dict
         RRUFF header values by key (e.g. ``"NAMES"``, ``"RRUFFID"``,
         ``"RAMAN WAVELENGTH"``), ``"columns"`` for a text header row,
-        ``"comments"`` for ``#`` lines.
+        ``"comments"`` for ``#`` lines; for a spectrum of a table, ``"name"``
+        and the row's label fields.
 
     Raises
     ------
     SpectrumFileError
         For a file with no data rows, a non-numeric line among the data, a row
-        with fewer than two numbers, or NaN / inf values; the message names the
-        file and the line.
+        with fewer than two numbers or another number of fields than the rest,
+        decimal points and decimal commas in one file, NaN / inf values, a
+        table of several spectra (without ``spectrum``), or a JCAMP-DX file; the
+        message names the file and, where there is one, the line.
 
     Examples
     --------
@@ -77,61 +96,117 @@ def read_spectrum(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, dict
     >>> wn, inten, meta = read_spectrum(path)
     >>> wn, inten, meta["NAMES"]
     (array([100., 200.]), array([3., 1.]), 'Quartz')
+    >>> _ = path.write_text("shift;counts\n100,5;1,25\n101,5;2,5\n")  # decimal commas
+    >>> read_spectrum(path)[:2]
+    (array([100.5, 101.5]), array([1.25, 2.5 ]))
     """
+    table = _parse(path)
+    if spectrum is None:
+        if table.n_spectra > 1:
+            raise SpectrumFileError(
+                f"{table.path} holds {table.n_spectra} spectra (one per "
+                f"{table.layout[:-1]}: {_shorten(table.names)}); read them all "
+                "with read_table(path) or read_spectra(path), or one with "
+                "read_spectrum(path, spectrum=NAME)"
+            )
+        index = 0
+    else:
+        index = _pick(table, spectrum)
+    axis, values = _ascending(table.axis, table.values[index])
+    return axis, values, _metadata(table, index)
+
+
+def _parse(path, layout: str = "auto") -> TextTable:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such spectrum file: {path}")
-    metadata: dict = {}
-    rows: list[list[float]] = []
-    linenos: list[int] = []
-    last_key = None
-    for lineno, line in enumerate(_read_text(path).splitlines(), start=1):
-        text = line.strip()
-        if not text:
-            continue
-        if text.startswith("##"):
-            key, _, value = text[2:].partition("=")
-            key = key.strip()
-            if key.upper() == "END":
-                break
-            metadata[key] = value.strip()
-            last_key = key
-            continue
-        if text.startswith("#"):
-            metadata.setdefault("comments", []).append(text.lstrip("# "))
-            continue
-        numbers = _parse_row(text)
-        if numbers is None:
-            if rows:
-                raise SpectrumFileError(
-                    f"{path}, line {lineno}: expected two numbers, got {text[:60]!r}"
-                )
-            if last_key is not None:  # a header value wrapped onto this line
-                metadata[last_key] = f"{metadata[last_key]} {text}".strip()
-            elif "columns" not in metadata:
-                metadata["columns"] = [f for f in _DELIMITERS.split(text) if f]
-            else:
-                raise SpectrumFileError(
-                    f"{path}, line {lineno}: not a data row: {text[:60]!r}"
-                )
-            continue
-        if len(numbers) < 2:
-            raise SpectrumFileError(
-                f"{path}, line {lineno}: expected two numbers (wavenumber, "
-                f"intensity), got {len(numbers)}: {text[:60]!r}"
+    return parse_table(path, layout)
+
+
+def _metadata(table: TextTable, index: int) -> dict:
+    meta = dict(table.header)
+    if table.n_spectra > 1 or table.layout == "rows":
+        meta["name"] = table.names[index]
+        meta.update({k: v[index] for k, v in table.row_fields.items()})
+    return meta
+
+
+def read_table(
+    path: str | os.PathLike,
+    *,
+    layout: str = "auto",
+    label_column: str | None = None,
+) -> Bunch:
+    r"""Read a text table of several spectra on one axis (a "wide" file).
+
+    Two layouts are recognised:
+
+    - ``"columns"``: the first column is the axis, every further column a
+      spectrum, named by the header row (``WN;PS;PA;PC``), as instrument
+      exports and published libraries often are;
+    - ``"rows"``: one spectrum per row; the header row names the label fields
+      and then lists the wavenumbers (``ID,Substance,Cluster,3600,3598,...``),
+      as in the library of Primpke et al. (2018).
+
+    Delimiters and decimal commas are detected as in :func:`read_spectrum`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    layout : {"auto", "columns", "rows"}, default="auto"
+        Which way the spectra run. ``"auto"`` decides from the table, and
+        raises when both ways are plausible (e.g. all-numeric column names
+        over an all-numeric block).
+    label_column : str or None, default=None
+        For the rows layout: the label field that gives ``y``. None: the first
+        label field holding text (e.g. ``Substance`` rather than a numeric
+        ``ID``). For the columns layout, ``y`` holds the column names.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``X`` (n_spectra, n_points) float64 and ``wavenumbers`` (ascending);
+        ``spectra``: the same as ``(wavenumbers, intensities)`` pairs;
+        ``y``: labels; ``names``: each spectrum's name (column header, or the
+        row's label); ``groups``: ``"<file name>:<name>"`` — spectra of one
+        name in one file count as one sample, so their replicates never sit on
+        both sides of a grouped split; ``filenames``; ``metadata``: one dict
+        per spectrum (file header, ``"name"`` and every label field of its
+        row); ``layout``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_raman.datasets import read_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "library.csv"
+    >>> _ = path.write_text("WN;PS;PA\n400;0,1;0,5\n402;0,2;0,4\n404;0,3;0,2\n")
+    >>> data = read_table(path)
+    >>> data.X, data.y.tolist()
+    (array([[0.1, 0.2, 0.3],
+           [0.5, 0.4, 0.2]]), ['PS', 'PA'])
+    """
+    table = _parse(path, layout)
+    labels = table.names
+    if label_column is not None:
+        if label_column not in table.row_fields:
+            raise ValueError(
+                f"{table.path} has no label field {label_column!r}; its label "
+                f"fields: {list(table.row_fields)} ({table.layout} layout)"
             )
-        rows.append(numbers[:2])
-        linenos.append(lineno)
-        last_key = None
-    if not rows:
-        raise SpectrumFileError(f"{path}: no data rows (wavenumber, intensity) found")
-    data = np.asarray(rows, dtype=np.float64)
-    bad = ~np.isfinite(data).all(axis=1)
-    if bad.any():
-        lineno = linenos[int(np.argmax(bad))]
-        raise SpectrumFileError(f"{path}, line {lineno}: NaN or inf in a data row")
-    order = np.argsort(data[:, 0], kind="stable")
-    return data[order, 0], data[order, 1], metadata
+        labels = table.row_fields[label_column]
+    axis, X = _ascending(table.axis, table.values)
+    return Bunch(
+        X=X,
+        wavenumbers=axis,
+        spectra=[(axis, row) for row in X],
+        y=np.asarray(labels),
+        names=np.asarray(table.names),
+        groups=np.asarray([f"{table.path.name}:{name}" for name in table.names]),
+        filenames=np.asarray([str(table.path)] * table.n_spectra),
+        metadata=[_metadata(table, i) for i in range(table.n_spectra)],
+        layout=table.layout,
+    )
 
 
 def rruff_sample_id(name: str) -> str:
@@ -167,50 +242,66 @@ def rruff_sample_id(name: str) -> str:
     return match.group(0) if match else f"{parts[0]}__{parts[1]}"
 
 
+_LABEL_FROM = ("auto", "folder", "rruff_name")
+
+
 def _label_of(path: Path, label_from) -> str:
     if callable(label_from):
         return label_from(path)
-    if label_from == "folder":
+    if label_from in ("folder", "auto"):
         return path.parent.name
-    if label_from == "rruff_name":
-        return path.name.split("__")[0]
-    raise ValueError(
-        f"label_from must be 'folder', 'rruff_name' or a callable; got {label_from!r}"
-    )
+    return path.name.split("__")[0]  # "rruff_name"
 
 
 def read_spectra(
     source: str | os.PathLike | Iterable[str | os.PathLike],
-    label_from: str | Callable[[Path], object] = "folder",
+    label_from: str | Callable[[Path], object] = "auto",
     *,
     pattern: str = "*",
     recursive: bool = True,
+    layout: str = "auto",
+    label_column: str | None = None,
 ) -> Bunch:
-    r"""Read a folder (or a list) of spectrum files.
+    r"""Read a folder (or a list) of spectrum files, tables of spectra included.
+
+    A file of one spectrum gives one; a wide table (see :func:`read_table`)
+    gives every spectrum it holds, each with its column / row label.
 
     Parameters
     ----------
     source : path or iterable of paths
-        A folder, searched for files matching ``pattern`` (in subfolders too when
-        ``recursive``), or the files themselves.
-    label_from : {"folder", "rruff_name"} or callable, default="folder"
-        Where the class label comes from: the name of the file's folder (one
-        folder per class), the mineral name that starts a RRUFF file name
-        (``Albite__R040068__...`` -> ``"Albite"``), or ``label_from(path)``.
+        A folder, searched for files matching ``pattern`` (in subfolders too
+        when ``recursive``), one file, or the files themselves.
+    label_from : {"auto", "folder", "rruff_name"} or callable, default="auto"
+        Where the class label comes from: ``"folder"``, the name of the file's
+        folder (one folder per class); ``"rruff_name"``, the mineral name that
+        starts a RRUFF file name (``Albite__R040068__...`` -> ``"Albite"``);
+        ``label_from(path)``; ``"auto"``, the table's own labels for the
+        spectra of a wide table (``label_column``, or its column names / the
+        first text label field of its rows), the folder otherwise.
     pattern : str, default="*"
         Glob pattern of the files in a folder. Hidden files are skipped.
     recursive : bool, default=True
         Search subfolders of a folder.
+    layout : {"auto", "columns", "rows"}, default="auto"
+        Layout of tables, as in :func:`read_table`.
+    label_column : str or None, default=None
+        The label field of row-layout tables that gives the labels with
+        ``label_from="auto"`` (e.g. ``"Cluster Autoanalysis"``), as in
+        :func:`read_table`.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
         ``spectra``: list of ``(wavenumbers, intensities)`` pairs, each on its
         own axis (feed it to :class:`~sklearn_raman.SpectrumResampler`);
-        ``y``: ndarray of labels; ``groups``: ndarray of sample ids (the RRUFF
-        id from the header or the file name, see :func:`rruff_sample_id`), for
-        group-aware splits; ``filenames``: ndarray of paths; ``metadata``: list of
-        header dicts.
+        ``y``: ndarray of labels; ``groups``: ndarray of sample ids, for
+        group-aware splits: the RRUFF id from the header or the file name (see
+        :func:`rruff_sample_id`), else the file stem; for the spectra of a
+        table, ``"<file name>:<spectrum name>"``; ``filenames``: ndarray of
+        paths (a table's repeated for each of its spectra); ``metadata``:
+        list of header dicts (with ``"name"`` and the row's label fields for
+        the spectra of a table).
 
     Examples
     --------
@@ -224,6 +315,10 @@ def read_spectra(
     >>> data.y.tolist(), len(data.spectra)
     (['calcite', 'quartz'], 2)
     """
+    if not callable(label_from) and label_from not in _LABEL_FROM:
+        raise ValueError(
+            f"label_from must be one of {_LABEL_FROM} or a callable; got {label_from!r}"
+        )
     if isinstance(source, str | os.PathLike):
         root = Path(source)
         if root.is_dir():
@@ -241,20 +336,33 @@ def read_spectra(
         paths = [Path(p) for p in source]
         if not paths:
             raise ValueError("read_spectra: the list of files is empty")
-    spectra, labels, groups, metadata = [], [], [], []
-    for path in paths:
-        wavenumbers, intensities, meta = read_spectrum(path)
-        spectra.append((wavenumbers, intensities))
-        labels.append(_label_of(path, label_from))
-        rruff_id = str(meta.get("RRUFFID", "")).strip()
-        groups.append(
-            rruff_id if _SAMPLE_ID.fullmatch(rruff_id) else rruff_sample_id(path)
-        )
-        metadata.append(meta)
+    parts = [_read_file(p, label_from, layout, label_column) for p in paths]
     return Bunch(
-        spectra=spectra,
-        y=np.asarray(labels),
-        groups=np.asarray(groups),
-        filenames=np.asarray([str(p) for p in paths]),
-        metadata=metadata,
+        spectra=[s for part in parts for s in part.spectra],
+        y=np.concatenate([part.y for part in parts]),
+        groups=np.concatenate([part.groups for part in parts]),
+        filenames=np.concatenate([part.filenames for part in parts]),
+        metadata=[m for part in parts for m in part.metadata],
+    )
+
+
+def _read_file(path: Path, label_from, layout: str, label_column) -> Bunch:
+    """The spectra of one file, with their labels and groups."""
+    table = _parse(path, layout)
+    if table.n_spectra > 1 or table.layout == "rows":
+        data = read_table(path, layout=table.layout, label_column=label_column)
+        if label_from != "auto":
+            data.y = np.asarray([_label_of(path, label_from)] * table.n_spectra)
+        return data
+    wavenumbers, intensities = _ascending(table.axis, table.values[0])
+    meta = _metadata(table, 0)
+    rruff_id = str(meta.get("RRUFFID", "")).strip()
+    return Bunch(
+        spectra=[(wavenumbers, intensities)],
+        y=np.asarray([_label_of(path, label_from)]),
+        groups=np.asarray(
+            [rruff_id if _SAMPLE_ID.fullmatch(rruff_id) else rruff_sample_id(path)]
+        ),
+        filenames=np.asarray([str(path)]),
+        metadata=[meta],
     )

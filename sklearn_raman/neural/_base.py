@@ -49,6 +49,13 @@ OPTIMIZERS = {
 INFERENCE_CHUNK = {"cpu": 64, "cuda": 1024}
 AUGMENT_DEFAULTS = {"shift": 2.0, "snr_db": 40.0, "scale": (0.9, 1.1)}
 
+#: constraints shared by the networks' own parameters (sequence contents are
+#: checked by the network, which names the offending value)
+POSITIVE = [Interval(Real, 0, None, closed="neither")]
+POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
+DROPOUT = [Interval(Real, 0, 1, closed="left")]
+SEQUENCE = ["array-like"]
+
 
 def resolve_device(device: str) -> str:
     """``"auto"`` → ``"cuda"`` if available else ``"cpu"``; a missing CUDA warns."""
@@ -143,7 +150,9 @@ class SpectrumNetClassifier(
         ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. Asking for CUDA without it warns
         and trains on the CPU.
     mixed_precision : bool, default=True
-        Use bfloat16 autocast on CUDA devices that support it; never on the CPU.
+        Train with bfloat16 autocast on CUDA devices that support it; never on
+        the CPU. Prediction always runs in float32, so a GPU-trained model
+        gives the probabilities a CPU would.
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation, the validation split, shuffling, dropout and
         augmentation. Fixed: identical fits give identical predictions on the
@@ -259,6 +268,11 @@ class SpectrumNetClassifier(
             [self_param] + [p.replace(kind=p.KEYWORD_ONLY) for p in own + inherited]
         )
 
+    @staticmethod
+    def _with_net_constraints(**net: list) -> dict:
+        """The shared training constraints plus those of a net's parameters."""
+        return {**SpectrumNetClassifier._parameter_constraints, **net}
+
     # -- to be provided by subclasses -------------------------------------------
     def _build_module(self, n_points: int, n_classes: int) -> SpectrumNet:
         """The torch network for spectra of ``n_points`` and ``n_classes`` outputs."""
@@ -355,7 +369,7 @@ class SpectrumNetClassifier(
             params.update(self.augment)
         return SpectrumAugment(**params)
 
-    def _callbacks(self, has_valid: bool, steps_per_epoch: int, max_epochs: int, lr):
+    def _callbacks(self, has_valid: bool, max_epochs: int, lr):
         callbacks = []
         if has_valid and self.patience is not None:
             # class weights change what "best" means: follow the weighted loss
@@ -370,9 +384,7 @@ class SpectrumNetClassifier(
         if self.max_time is not None:
             callbacks.append(("time_budget", TimeBudget(self.max_time)))
         if self.lr_schedule in ("cosine", "onecycle"):
-            schedule = AnnealedLR(
-                self.lr_schedule, lr, max_epochs * steps_per_epoch, self.max_time
-            )
+            schedule = AnnealedLR(self.lr_schedule, lr, max_epochs, self.max_time)
             callbacks.append(("lr_schedule", schedule))
         if self.lr_schedule == "plateau":
             monitor = "valid_loss" if has_valid else "train_loss"
@@ -388,6 +400,17 @@ class SpectrumNetClassifier(
             )
         return callbacks
 
+    def _autocast_dtype(self, device: str) -> torch.dtype | None:
+        """bfloat16 for mixed-precision training on ``device``, else None."""
+        kind = torch.device(device).type
+        if not self.mixed_precision or kind not in TrainingModule.autocast_devices:
+            return None
+        if kind == "cuda" and not (
+            torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+        ):
+            return None
+        return torch.bfloat16
+
     def _make_net(
         self,
         net: SpectrumNet,
@@ -398,7 +421,6 @@ class SpectrumNetClassifier(
         max_epochs=None,
         lr=None,
         valid=None,
-        steps_per_epoch: int = 1,
     ):
         """The skorch net around ``net`` (not yet trained)."""
         max_epochs = self.max_epochs if max_epochs is None else max_epochs
@@ -410,16 +432,11 @@ class SpectrumNetClassifier(
         if self.weight_decay:
             opt_kwargs["optimizer__weight_decay"] = self.weight_decay
         alpha = self._deep_supervision()
-        autocast = (
-            torch.bfloat16
-            if self.mixed_precision
-            and device.startswith("cuda")
-            and torch.cuda.is_available()
-            and torch.cuda.is_bf16_supported()
-            else None
-        )
         module = TrainingModule(
-            net, self._augmenter(), deep_supervision=alpha > 0, autocast_dtype=autocast
+            net,
+            self._augmenter(),
+            deep_supervision=alpha > 0,
+            autocast_dtype=self._autocast_dtype(device),
         )
         weights = (
             None if y_train is None else self._class_weights(y_train, net.n_classes)
@@ -435,9 +452,7 @@ class SpectrumNetClassifier(
             max_epochs=max_epochs,
             batch_size=self.batch_size,
             train_split=None if valid is None else predefined_split(valid),
-            callbacks=self._callbacks(
-                valid is not None, steps_per_epoch, max_epochs, lr
-            ),
+            callbacks=self._callbacks(valid is not None, max_epochs, lr),
             classes=np.arange(net.n_classes),
             predict_nonlinearity=_softmax,
             # batches sliced from whole tensors: no per-sample Python in the loop
@@ -460,7 +475,6 @@ class SpectrumNetClassifier(
         valid = None
         if X_va is not None:
             valid = Dataset(torch.tensor(X_va), torch.tensor(y_va))
-        steps = max(1, -(-len(y_tr) // self.batch_size))
         skorch_net = self._make_net(
             net,
             device,
@@ -469,7 +483,6 @@ class SpectrumNetClassifier(
             max_epochs=max_epochs,
             lr=lr,
             valid=valid,
-            steps_per_epoch=steps,
         )
         with seeded_torch(seed + 1):
             skorch_net.fit(torch.tensor(X_tr), torch.tensor(y_tr))
@@ -629,6 +642,7 @@ class SpectrumNetClassifier(
             The estimator, now classifying the classes of ``y``.
         """
         check_is_fitted(self, "net_")
+        self._validate_params()
         if freeze not in ("features", "all", None):
             raise ValueError(
                 f"freeze must be 'features', 'all' or None; got {freeze!r}"
@@ -641,14 +655,14 @@ class SpectrumNetClassifier(
         with seeded_torch(seed):
             net.classifier = nn.Linear(net.embedding_dim, len(encoder.classes_))
         net.n_classes = len(encoder.classes_)
-        net.requires_grad_(True)  # undo the freezing of an earlier fine_tune
-        frozen = {
-            "features": net.feature_layers(),
-            "all": [m for m in net.children() if m is not net.classifier],
-            None: [],
-        }[freeze]
-        for module in frozen:
-            module.requires_grad_(False)
+        # frozen layers get no gradient and keep their batch-norm statistics
+        net.freeze(
+            {
+                "features": net.feature_layers(),
+                "all": [m for m in net.children() if m is not net.classifier],
+                None: [],
+            }[freeze]
+        )
         self.classes_ = encoder.classes_
         self._train(net, X, y_enc, seed=seed, max_epochs=max_epochs, lr=lr)
         return self

@@ -27,10 +27,13 @@ class TimeBudget(Callback):
 class AnnealedLR(Callback):
     """Per-batch cosine or one-cycle learning rate over the training progress.
 
-    Progress is the share of the planned batches done (``max_epochs`` x batches
-    per epoch) or, with a time budget, the share of the budget spent, whichever
-    is further. So a fit cut short by its budget still ends at a low learning
-    rate instead of stopping in the middle of the schedule.
+    Progress is the share of the planned optimizer steps done (``max_epochs``
+    times the batches per epoch, counted from the training iterator itself at
+    the first epoch, so a merged or dropped last batch is accounted for) or,
+    with a time budget, the share of the budget spent, whichever is further.
+    The last planned step runs at the final rate, and a fit cut short by its
+    budget still ends at a low learning rate instead of stopping in the middle
+    of the schedule.
 
     Parameters
     ----------
@@ -40,8 +43,8 @@ class AnnealedLR(Callback):
         ``warmup`` of the progress, then cosine down to ``lr * final_ratio``.
     lr : float
         Peak learning rate.
-    total_steps : int
-        Planned optimizer steps.
+    max_epochs : int
+        Planned epochs.
     seconds : float or None, default=None
         Time budget; None: progress by steps only.
     warmup : float, default=0.3
@@ -54,14 +57,14 @@ class AnnealedLR(Callback):
         self,
         kind: str,
         lr: float,
-        total_steps: int,
+        max_epochs: int,
         seconds: float | None = None,
         warmup: float = 0.3,
         final_ratio: float = 1e-4,
     ):
         self.kind = kind
         self.lr = lr
-        self.total_steps = total_steps
+        self.max_epochs = max_epochs
         self.seconds = seconds
         self.warmup = warmup
         self.final_ratio = final_ratio
@@ -69,11 +72,18 @@ class AnnealedLR(Callback):
     def on_train_begin(self, net, **kwargs):
         """Reset the step count and the clock."""
         self.step_ = 0
+        self.total_steps_ = None
         self.start_ = time.monotonic()
 
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        """Plan the steps from the length of the training iterator."""
+        if self.total_steps_ is None:
+            per_epoch = len(net.get_iterator(dataset_train, training=True))
+            self.total_steps_ = self.max_epochs * max(1, per_epoch)
+
     def progress(self) -> float:
-        """Share of training done, in [0, 1]."""
-        done = self.step_ / max(1, self.total_steps)
+        """Share of training done, in [0, 1]; 1 at the last planned step."""
+        done = self.step_ / max(1, self.total_steps_ - 1)
         if self.seconds:
             done = max(done, (time.monotonic() - self.start_) / self.seconds)
         return min(1.0, done)

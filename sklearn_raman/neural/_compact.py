@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..nn import CompactResNet1D
-from ._base import SpectrumNetClassifier
+from ._base import (
+    DROPOUT,
+    POSITIVE,
+    POSITIVE_INT,
+    SEQUENCE,
+    SpectrumNetClassifier,
+)
 
 
 class CompactResNet1DClassifier(SpectrumNetClassifier):
@@ -78,6 +84,15 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
     >>> bool(scores.mean() > 0.8)
     True
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        channels=SEQUENCE,
+        kernel_sizes=SEQUENCE,
+        width=POSITIVE,
+        head_channels=POSITIVE_INT,
+        se_reduction=[*POSITIVE_INT, None],
+        dropout=DROPOUT,
+    )
 
     def __init__(
         self,

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral, Real
+from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
 from ..nn import DRCNN
-from ._base import SpectrumNetClassifier
+from ._base import (
+    DROPOUT,
+    POSITIVE,
+    POSITIVE_INT,
+    SEQUENCE,
+    SpectrumNetClassifier,
+)
 
 
 class DRCNNClassifier(SpectrumNetClassifier):
@@ -46,13 +52,13 @@ class DRCNNClassifier(SpectrumNetClassifier):
     (2, 3)
     """
 
-    _parameter_constraints = {
-        **SpectrumNetClassifier._parameter_constraints,
-        "recursions": [Interval(Integral, 1, None, closed="left")],
-        "width": [Interval(Real, 0, None, closed="neither")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "alpha": [Interval(Real, 0, 1, closed="both")],
-    }
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        recursions=POSITIVE_INT,
+        width=POSITIVE,
+        dense_units=SEQUENCE,
+        dropout=DROPOUT,
+        alpha=[Interval(Real, 0, 1, closed="both")],
+    )
 
     def __init__(
         self,

@@ -16,10 +16,15 @@ class TrainingModule(nn.Module):
     In training mode it perturbs the batch (``augment``) and, for nets with
     intermediate predictions and ``deep_supervision``, returns ``(logits,
     level_logits)`` for :class:`~sklearn_raman.nn.SpectrumLoss`. With
-    ``autocast_dtype`` set and a CUDA input the forward pass runs under
-    :func:`torch.autocast` (mixed precision on GPUs only); logits come back in
-    float32.
+    ``autocast_dtype`` set, a training forward pass on a device of
+    ``autocast_devices`` (CUDA) runs under :func:`torch.autocast`; logits come
+    back in float32. Inference (eval mode) always runs in float32: bfloat16
+    probabilities would carry 8 bits of mantissa, tie in top-k rankings and
+    differ from a CPU's.
     """
+
+    #: device types on which training autocasts
+    autocast_devices: tuple[str, ...] = ("cuda",)
 
     def __init__(
         self,
@@ -35,8 +40,13 @@ class TrainingModule(nn.Module):
         self.autocast_dtype = autocast_dtype
 
     def _autocast(self, x: torch.Tensor):
-        if self.autocast_dtype is not None and x.is_cuda:
-            return torch.autocast("cuda", dtype=self.autocast_dtype)
+        device = x.device.type
+        if (
+            self.training
+            and self.autocast_dtype is not None
+            and device in self.autocast_devices
+        ):
+            return torch.autocast(device, dtype=self.autocast_dtype)
         return contextlib.nullcontext()
 
     def forward(self, x: torch.Tensor):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..nn import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
-from ._base import SpectrumNetClassifier
+from ._base import (
+    DROPOUT,
+    POSITIVE,
+    POSITIVE_INT,
+    SEQUENCE,
+    SpectrumNetClassifier,
+)
 
 
 class LiuCNNClassifier(SpectrumNetClassifier):
@@ -25,6 +31,10 @@ class LiuCNNClassifier(SpectrumNetClassifier):
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        width=POSITIVE, dense_units=POSITIVE_INT, dropout=DROPOUT
+    )
 
     def __init__(
         self,
@@ -66,6 +76,10 @@ class DeepCIDClassifier(SpectrumNetClassifier):
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        width=POSITIVE, dense_units=POSITIVE_INT, dropout=DROPOUT
+    )
 
     def __init__(
         self,
@@ -110,6 +124,13 @@ class ZhangCNNClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        channels=SEQUENCE,
+        width=POSITIVE,
+        dense_units=POSITIVE_INT,
+        dropout=DROPOUT,
+    )
+
     def __init__(
         self,
         *,
@@ -152,6 +173,10 @@ class LeNet1DClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        width=POSITIVE, dense_units=SEQUENCE
+    )
+
     def __init__(
         self, *, width: float = 1.0, dense_units: Sequence[int] = (120, 84), **kwargs
     ):
@@ -182,6 +207,10 @@ class AlexNet1DClassifier(SpectrumNetClassifier):
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        width=POSITIVE, dense_units=SEQUENCE, dropout=DROPOUT
+    )
 
     def __init__(
         self,

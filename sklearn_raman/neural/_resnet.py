@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..nn import ResNet1D, SEResNet1D
-from ._base import SpectrumNetClassifier
+from ._base import (
+    DROPOUT,
+    POSITIVE,
+    POSITIVE_INT,
+    SEQUENCE,
+    SpectrumNetClassifier,
+)
 
 
 class ResNet1DClassifier(SpectrumNetClassifier):
@@ -29,6 +35,14 @@ class ResNet1DClassifier(SpectrumNetClassifier):
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        blocks=SEQUENCE,
+        channels=SEQUENCE,
+        width=POSITIVE,
+        kernel_size=POSITIVE_INT,
+        dropout=DROPOUT,
+    )
 
     def __init__(
         self,
@@ -96,6 +110,15 @@ class SEResNet1DClassifier(SpectrumNetClassifier):
     >>> bool(scores.mean() > 0.8)
     True
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        blocks=SEQUENCE,
+        channels=SEQUENCE,
+        width=POSITIVE,
+        kernel_size=POSITIVE_INT,
+        se_reduction=POSITIVE_INT,
+        dropout=DROPOUT,
+    )
 
     def __init__(
         self,

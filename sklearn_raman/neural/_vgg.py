@@ -6,7 +6,12 @@ from collections.abc import Sequence
 
 from ..nn import VGG1D
 from ..nn.vgg import SANG2021_BLOCKS
-from ._base import SpectrumNetClassifier
+from ._base import (
+    DROPOUT,
+    POSITIVE,
+    SEQUENCE,
+    SpectrumNetClassifier,
+)
 
 
 class VGG1DClassifier(SpectrumNetClassifier):
@@ -43,6 +48,10 @@ class VGG1DClassifier(SpectrumNetClassifier):
     >>> model.fit(X, y).predict(X[:3]).shape
     (3,)
     """
+
+    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
+        blocks=SEQUENCE, width=POSITIVE, dense_units=SEQUENCE, dropout=DROPOUT
+    )
 
     def __init__(
         self,

@@ -8,8 +8,33 @@ from torch import nn
 
 
 def scaled(channels: int, width: float) -> int:
-    """Channel count scaled by a width multiplier (at least 1)."""
+    """Channel count scaled by a width multiplier (at least 1).
+
+    Raises
+    ------
+    ValueError
+        For a channel count below 1 or a multiplier that is not positive: a
+        negative width would otherwise build a one-channel net without a word.
+    """
+    if not width > 0:
+        raise ValueError(f"width must be a positive number; got {width!r}")
+    if int(channels) != channels or channels < 1:
+        raise ValueError(f"channel counts must be integers >= 1; got {channels!r}")
     return max(1, int(round(channels * width)))
+
+
+def positive_ints(name: str, values, *, allow_empty: bool = False) -> tuple[int, ...]:
+    """``values`` as a tuple of integers >= 1, or a ValueError naming ``name``."""
+    try:
+        out = tuple(values)
+        ok = (allow_empty or len(out) > 0) and all(
+            not isinstance(v, bool) and int(v) == v and v >= 1 for v in out
+        )
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be a sequence of integers >= 1; got {values!r}")
+    return tuple(int(v) for v in out)
 
 
 @torch.no_grad()
@@ -51,6 +76,22 @@ def min_input_length(
     return hi
 
 
+_POOLS = (nn.MaxPool1d, nn.AvgPool1d, nn.AdaptiveAvgPool1d, nn.AdaptiveMaxPool1d)
+
+
+def before_pooling(layers: nn.Sequential, prefix: str) -> str:
+    """Dotted name of the layer before the pooling layers that end ``layers``.
+
+    The Grad-CAM layer of nets whose feature extractor ends by pooling: the
+    pooled map is coarser (after adaptive pooling, a few points only).
+    ``prefix`` is the dotted name of ``layers`` in the net.
+    """
+    index = len(layers) - 1
+    while index > 0 and isinstance(layers[index], _POOLS):
+        index -= 1
+    return f"{prefix}.{index}"
+
+
 def dense_block(
     n_in: int, n_out: int, dropout: float, activation: type = nn.ReLU, norm: bool = True
 ) -> nn.Sequential:
@@ -76,11 +117,22 @@ class SpectrumNet(nn.Module):
     Inputs of shape (batch, n_points) or (batch, 1, n_points) are accepted; an
     input shorter than the net's minimum length ``min_length`` is zero-padded on
     the right, so any length >= 1 works.
+
+    Each net declares its Grad-CAM layer by name (``cam_layer_name``): the last
+    feature map that still has extent along the spectral axis. The default is
+    the output of ``features``; nets whose feature extractor ends by pooling
+    name the layer before that pooling.
+
+    Modules frozen with :meth:`freeze` get no gradient and stay in eval mode
+    when the net is put in training mode, so their batch-norm statistics and
+    dropout do not change either.
     """
 
     features: nn.Module
     neck: nn.Module
     classifier: nn.Linear
+    #: dotted name of the Grad-CAM layer (``""`` would be the net itself)
+    cam_layer_name: str = "features"
 
     def __init__(self, n_points: int, n_classes: int):
         super().__init__()
@@ -121,6 +173,37 @@ class SpectrumNet(nn.Module):
         """The modules kept frozen by ``freeze="features"`` when fine-tuning."""
         return [self.features]
 
+    @property
+    def cam_layer(self) -> nn.Module:
+        """The layer whose output Grad-CAM explains (see ``cam_layer_name``)."""
+        return self.get_submodule(self.cam_layer_name)
+
+    def freeze(self, modules) -> None:
+        """Freeze ``modules`` (submodules of this net): no gradient, eval mode.
+
+        Earlier freezing is undone first, so the frozen set is exactly
+        ``modules``; an empty list unfreezes the whole net.
+        """
+        names = {id(m): name for name, m in self.named_modules()}
+        missing = [m for m in modules if id(m) not in names]
+        if missing:
+            raise ValueError(
+                f"freeze: {type(missing[0]).__name__} is not a module of this net"
+            )
+        self.requires_grad_(True)
+        self.frozen_modules = [names[id(m)] for m in modules]
+        for module in modules:
+            module.requires_grad_(False)
+        self.train(self.training)
+
+    def train(self, mode: bool = True):
+        """Set training mode; frozen modules stay in eval mode."""
+        super().train(mode)
+        for name in getattr(self, "frozen_modules", ()):
+            # nn.Module's own train: a frozen whole net ("") must not recurse
+            nn.Module.train(self.get_submodule(name), False)
+        return self
+
 
 def flatten_neck(
     units,
@@ -129,6 +212,7 @@ def flatten_neck(
     norm: bool = True,
 ):
     """Neck maker: flatten, then one dense block per entry of ``units``."""
+    units = positive_ints("dense_units", units, allow_empty=True)
 
     def make(n_flat: int, n_channels: int):
         layers: list[nn.Module] = [nn.Flatten()]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ._base import SpectrumNet, scaled
+from ._base import SpectrumNet, positive_ints, scaled
 from .resnet import BasicBlock1D
 
 
@@ -66,7 +66,9 @@ class CompactResNet1D(SpectrumNet):
         dropout: float = 0.3,
     ):
         super().__init__(n_points, n_classes)
-        if len(channels) != len(kernel_sizes) or len(channels) < 1:
+        channels = positive_ints("channels", channels)
+        kernel_sizes = positive_ints("kernel_sizes", kernel_sizes)
+        if len(channels) != len(kernel_sizes):
             raise ValueError(
                 "channels and kernel_sizes need one entry per stage (stem first); "
                 f"got {channels}, {kernel_sizes}"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._base import SpectrumNet, flatten_neck, scaled
+from ._base import SpectrumNet, before_pooling, flatten_neck, scaled
 
 
 def _conv(c_in: int, c_out: int, kernel_size: int) -> nn.Conv1d:
@@ -162,6 +162,9 @@ class DRCNN(SpectrumNet):
             tuple(scaled(c, width) for c in supervision_channels),
             scaled(reconstruction_channels, width),
             kernel_size,
+        )
+        self.cam_layer_name = before_pooling(
+            self.features.reconstruction, "features.reconstruction"
         )
         self._build_head(flatten_neck(dense_units, dropout))
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ._base import SpectrumNet, flatten_neck, scaled
+from ._base import SpectrumNet, before_pooling, flatten_neck, scaled
 
 
 def _conv_block(
@@ -88,6 +88,7 @@ class LiuCNN(SpectrumNet):
             )
             c_in = c_out
         self.features = nn.Sequential(*layers)
+        self.cam_layer_name = before_pooling(self.features, "features")
         self._build_head(
             flatten_neck((dense_units,), dropout, activation=nn.Tanh, norm=False)
         )
@@ -138,6 +139,7 @@ class DeepCID(SpectrumNet):
             *_conv_block(1, c1, 3, stride=2, pool=nn.MaxPool1d(2, 2, ceil_mode=True)),
             *_conv_block(c1, c2, 3, stride=2, pool=nn.MaxPool1d(2, 2, ceil_mode=True)),
         )
+        self.cam_layer_name = before_pooling(self.features, "features")
         self._build_head(flatten_neck((dense_units,), dropout, norm=False))
 
 
@@ -199,6 +201,7 @@ class ZhangCNN(SpectrumNet):
             )
             c_in = c_out
         self.features = nn.Sequential(*layers)
+        self.cam_layer_name = before_pooling(self.features, "features")
         self._build_head(flatten_neck((dense_units,), dropout, norm=False))
 
 
@@ -247,6 +250,7 @@ class LeNet1D(SpectrumNet):
             nn.ReLU(inplace=True),
             nn.MaxPool1d(2, 2),
         )
+        self.cam_layer_name = before_pooling(self.features, "features")
         self._build_head(flatten_neck(dense_units, 0.0, norm=False))
 
 
@@ -301,6 +305,7 @@ class AlexNet1D(SpectrumNet):
             *_conv_block(c[3], c[4], 3, pool=pool()),
             nn.AdaptiveAvgPool1d(6),
         )
+        self.cam_layer_name = before_pooling(self.features, "features")
 
         def neck(n_flat: int, n_channels: int):
             layers: list[nn.Module] = [nn.Flatten()]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._base import SpectrumNet, scaled
+from ._base import SpectrumNet, positive_ints, scaled
 
 
 class SqueezeExcitation1D(nn.Module):
@@ -119,6 +119,8 @@ class ResNet1D(SpectrumNet):
         dropout: float = 0.0,
     ):
         super().__init__(n_points, n_classes)
+        blocks = positive_ints("blocks", blocks)
+        channels = positive_ints("channels", channels)
         if len(blocks) != len(channels):
             raise ValueError(
                 "blocks and channels need one entry per stage; "

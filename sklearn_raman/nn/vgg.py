@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ._base import SpectrumNet, flatten_neck, scaled
+from ._base import (
+    SpectrumNet,
+    before_pooling,
+    flatten_neck,
+    positive_ints,
+    scaled,
+)
 
 #: (channels, convolutions) per block, Sang et al. (2021) table 2
 SANG2021_BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
@@ -65,11 +71,18 @@ class VGG1D(SpectrumNet):
         super().__init__(n_points, n_classes)
         layers: list[nn.Module] = []
         c_in = 1
-        for channels, n_convs in blocks:
+        for block in blocks:
+            pair = positive_ints("each entry of blocks", block)
+            if len(pair) != 2:
+                raise ValueError(
+                    f"blocks must hold (channels, convolutions) pairs; got {block!r}"
+                )
+            channels, n_convs = pair
             c_out = scaled(channels, width)
             for _ in range(n_convs):
                 layers += [nn.Conv1d(c_in, c_out, kernel_size), nn.ReLU(inplace=True)]
                 c_in = c_out
             layers.append(nn.MaxPool1d(2, 2))
         self.features = nn.Sequential(*layers)
+        self.cam_layer_name = before_pooling(self.features, "features")
         self._build_head(flatten_neck(dense_units, dropout))
