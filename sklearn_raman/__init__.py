@@ -14,6 +14,7 @@ from .datasets import (
     make_spectra,
     read_spectra,
     read_spectrum,
+    read_table,
     rruff_sample_id,
 )
 from .metrics import PAPER_SCORING, paper_metrics
@@ -81,6 +82,7 @@ __all__ = [
     "paper_metrics",
     "read_spectra",
     "read_spectrum",
+    "read_table",
     "rruff_sample_id",
     "rruff_sample_ids",
 ]

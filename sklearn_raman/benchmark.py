@@ -183,6 +183,17 @@ def protocol_splits(
     raise ValueError(f"protocol must be 'random' or 'grouped'; got {protocol!r}")
 
 
+def _one_core(model):
+    """A clone of ``model`` with every ``n_jobs`` parameter set to 1."""
+    model = clone(model)
+    inner = {
+        key: 1
+        for key in model.get_params(deep=True)
+        if key == "n_jobs" or key.endswith("__n_jobs")
+    }
+    return model.set_params(**inner)
+
+
 def _run_one(name, model, X, y, train, test, protocol, repeat, keep_predictions):
     est = clone(model)
     t0 = time.perf_counter()
@@ -248,6 +259,7 @@ def run_benchmark(
         Seed of the splits.
     n_jobs : int, default=None
         Runs (model x split) in parallel with joblib; None: one at a time.
+        With parallel runs every model's own ``n_jobs`` is set to 1.
     progress : callable, default=None
         Called as ``progress(record, done, total)`` after each run.
     keep_predictions : bool, default=False
@@ -286,6 +298,10 @@ def run_benchmark(
             random_state=random_state,
             stratified_groups=stratified_groups,
         )
+    if n_jobs not in (None, 1):
+        # parallel runs: models that would parallelise inside (a forest's
+        # n_jobs=-1) use one core each, or the cores are oversubscribed
+        models = {name: _one_core(model) for name, model in models.items()}
     jobs = [
         (name, model, train, test, repeat)
         for repeat, (train, test) in enumerate(splits)

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .neural import SpectrumNetClassifier
+from .nn._geometry import map_centres
 
 __all__ = ["attribute", "embed", "grad_cam", "tsne_embedding"]
 
@@ -144,6 +145,30 @@ def _resolve_layer(net: nn.Module, layer) -> nn.Module:
     raise TypeError(f"layer must be None, a module name or a Module; got {layer!r}")
 
 
+def _on_input_axis(cam: torch.Tensor, net, layer, length: int) -> torch.Tensor:
+    """Maps of a layer, (batch, positions), interpolated onto the input points.
+
+    Each position sits at the centre of its receptive field (see
+    :func:`~sklearn_raman.nn._geometry.map_centres`): stretching the map over
+    the input would misplace it by up to half the total stride, and by the
+    whole border that unpadded convolutions crop (VGG-1D: 125 points).
+    """
+    name = next((n for n, m in net.named_modules() if m is layer), "")
+    n = cam.shape[1]
+    if name == "features" or name.startswith("features."):
+        centres = torch.as_tensor(map_centres(net, name, n), dtype=cam.dtype)
+    else:  # a layer outside the feature extractor: spread over the input
+        centres = (torch.arange(n, dtype=cam.dtype) + 0.5) * net.input_length / n
+        centres -= 0.5
+    # the features saw the input padded to ``input_length``; only ``length``
+    # points are returned
+    points = torch.arange(length, dtype=cam.dtype)
+    right = torch.searchsorted(centres, points).clamp(1, n - 1)
+    left = right - 1
+    t = ((points - centres[left]) / (centres[right] - centres[left])).clamp(0, 1)
+    return cam[:, left] * (1 - t) + cam[:, right] * t
+
+
 def grad_cam(
     estimator,
     X,
@@ -155,9 +180,11 @@ def grad_cam(
 
     The activations ``A`` of a convolutional layer (by default the network's
     ``cam_layer``: its last feature map that still extends along the spectrum)
-    are weighted by the gradient
-    of the class logit, summed over channels, passed through a ReLU, linearly
-    upsampled to the input length and divided by their maximum per spectrum.
+    are weighted by the gradient of the class logit, summed over channels,
+    passed through a ReLU, interpolated onto the input points (each map
+    position placed at the centre of its receptive field, so unpadded and
+    strided layers do not shift the map) and divided by their maximum per
+    spectrum.
 
     Two weightings exist. Grad-CAM (Selvaraju 2017, ``mode="gradcam"``) averages
     the gradient over the length axis, one weight per channel: right for
@@ -220,11 +247,8 @@ def grad_cam(
                 wrapper, X[start : start + _BATCH].to(device), captured, cols
             )
             weights = grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
-            cam = F.relu((weights * acts).sum(dim=1, keepdim=True)).detach().float()
-            # the features saw the input padded to ``input_length``; crop after
-            cam = F.interpolate(
-                cam, size=net.input_length, mode="linear", align_corners=False
-            )[:, 0, : X.shape[1]]
+            cam = F.relu((weights * acts).sum(dim=1)).detach().float().cpu()
+            cam = _on_input_axis(cam, net, hooked, X.shape[1])
             peak = cam.amax(dim=1, keepdim=True)
             cam = torch.where(peak > 0, cam / peak.clamp_min(1e-30), 0.0)
             maps.append(cam.cpu())

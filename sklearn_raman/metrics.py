@@ -41,7 +41,13 @@ def _label_indices(y_true, classes) -> np.ndarray:
 
 
 def top_k_accuracy(y_true, proba, classes, k: int = 1) -> float:
-    """Share of samples whose true class is among the ``k`` most probable.
+    """Share of samples whose true class is among the ``k`` highest scores.
+
+    Ties are counted pessimistically: the true class is within the top ``k``
+    only if fewer than ``k`` classes score strictly higher and all classes tied
+    with it still fit in the ``k`` places. A 1-NN's or a tree's one-hot scores
+    thus count a hit at k = 3 only when the true class has the score 1 (the
+    prediction), not by where its name falls in alphabetical order.
 
     Parameters
     ----------
@@ -64,12 +70,16 @@ def top_k_accuracy(y_true, proba, classes, k: int = 1) -> float:
     >>> proba = [[0.5, 0.3, 0.2], [0.1, 0.2, 0.7]]
     >>> top_k_accuracy(["b", "b"], proba, ["a", "b", "c"], k=2)
     1.0
+    >>> top_k_accuracy(["b", "c"], [[1, 0, 0, 0], [1, 0, 0, 0]], list("abcd"), k=3)
+    0.0
     """
-    proba = np.asarray(proba)
+    proba = np.asarray(proba, dtype=np.float64)
     idx = _label_indices(np.asarray(y_true), classes)
-    k = min(k, proba.shape[1])
-    top = np.argpartition(-proba, k - 1, axis=1)[:, :k]
-    return float(np.mean((top == idx[:, None]).any(axis=1)))
+    true_score = proba[np.arange(len(idx)), np.where(idx >= 0, idx, 0)]
+    known = (idx >= 0) & ~np.isnan(true_score)
+    # the worst rank of the true class among equal scores
+    rank = (proba >= true_score[:, None]).sum(axis=1)
+    return float(np.mean(known & (rank <= k)))
 
 
 def ovr_auc(y_true, proba, classes, kind: str = "roc") -> float:

@@ -249,7 +249,10 @@ class SampleGroupedSplit(BaseCrossValidator):
         with warnings.catch_warnings():
             # classes with fewer spectra than folds are the point of this split
             warnings.filterwarnings("ignore", "The least populated class", UserWarning)
-            yield from cv.split(X, y, groups)
+            # drawn before the first yield: a generator suspended inside
+            # catch_warnings would leave the filter on for its caller's code
+            folds = list(cv.split(X, y, groups))
+        yield from folds
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
         raise NotImplementedError  # split() is overridden

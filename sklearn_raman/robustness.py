@@ -9,15 +9,16 @@ from sklearn.metrics import check_scoring
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_array
 
-__all__ = ["add_noise", "noise_robustness"]
+from ._noise import NOISE_KINDS, add_noise_at
 
-NOISE_KINDS = ("gaussian", "poisson")
+__all__ = ["add_noise", "noise_robustness"]
 
 
 def add_noise(X, snr_db: float, noise: str = "gaussian", random_state=None):
     """Noisy copies of spectra at a signal-to-noise ratio.
 
-    The SNR is that of :func:`sklearn_raman.make_spectra`: the ratio of each
+    The SNR is the package's one definition (as in
+    :func:`sklearn_raman.make_spectra` and the augmenters): the ratio of each
     spectrum's intensity range to the noise standard deviation, in dB
     (``20 log10``).
 
@@ -54,15 +55,7 @@ def add_noise(X, snr_db: float, noise: str = "gaussian", random_state=None):
     if not np.isfinite(snr_db):
         raise ValueError(f"snr_db must be a finite number; got {snr_db!r}")
     X = check_array(X, dtype=np.float64, copy=True)
-    rng = check_random_state(random_state)
-    span = np.ptp(X, axis=1, keepdims=True)
-    if noise == "gaussian":
-        return X + rng.standard_normal(X.shape) * span / 10 ** (snr_db / 20)
-    low = X.min(axis=1, keepdims=True)
-    # a flat spectrum has no signal to count: it stays as it is
-    gain = np.divide(10 ** (snr_db / 10), span, out=np.zeros_like(span), where=span > 0)
-    counts = rng.poisson((X - low) * gain)
-    return np.where(gain > 0, counts / np.where(gain > 0, gain, 1) + low, X)
+    return add_noise_at(X, snr_db, noise, check_random_state(random_state))
 
 
 def noise_robustness(

@@ -6,6 +6,7 @@ from tiny_nets import tiny
 from sklearn_raman import (
     CompactResNet1DClassifier,
     SEResNet1DClassifier,
+    classical_baselines,
     make_spectra,
 )
 from sklearn_raman.benchmark import (
@@ -54,6 +55,32 @@ def test_run_benchmark_records_and_parallel_equivalence(data):
         assert a["n_train"] + a["n_test"] == len(y)
     table = summarize(serial)
     assert table.count("\n") == 4 and "| pca_linsvc | grouped |" in table
+
+
+def test_parallel_runs_keep_each_model_on_one_core(data, monkeypatch):
+    # the forest's n_jobs=-1 inside n_jobs=2 runs would oversubscribe the cores
+    from joblib import parallel_backend
+
+    import sklearn_raman.benchmark as benchmark
+
+    X, y, groups = data
+    seen = []
+    real = benchmark._run_one
+
+    def spy(name, model, *args):
+        seen.append({k: v for k, v in model.get_params().items() if "n_jobs" in k})
+        return real(name, model, *args)
+
+    monkeypatch.setattr(benchmark, "_run_one", spy)
+    rf = classical_baselines(random_state=0)["rf"]
+    assert rf.get_params()["randomforestclassifier__n_jobs"] == -1
+    with parallel_backend("threading"):  # the spy runs in this process
+        run_benchmark({"rf": rf}, X, y, n_repeats=2, n_jobs=2)
+    assert seen == [{"randomforestclassifier__n_jobs": 1}] * 2
+    assert rf.get_params()["randomforestclassifier__n_jobs"] == -1  # not modified
+    seen.clear()
+    run_benchmark({"rf": rf}, X, y, n_repeats=1)  # serial: left as it is
+    assert seen == [{"randomforestclassifier__n_jobs": -1}]
 
 
 def test_make_models_covers_every_name():

@@ -337,6 +337,22 @@ def test_load_rruff_sang2021(rruff_npz):
     assert not any(g.startswith("R") and "-" in g for g in d2.groups)
 
 
+def test_load_rruff_sang2021_integer_mask(tmp_path):
+    # an in_dataset_1 saved as 0/1 integers must select rows, not index rows 0 and 1
+    path = tmp_path / "rruff.npz"
+    np.savez(
+        path,
+        X=np.arange(12, dtype=np.float32).reshape(4, 3),
+        wavenumbers=np.array([30.0, 31.0, 32.0]),
+        y=np.array(["a", "b", "c", "d"]),
+        filename=np.array([f"M__R0{i}0000__x.txt" for i in range(4)]),
+        in_dataset_1=np.array([1, 0, 1, 0]),
+    )
+    d1 = load_rruff_sang2021(path, subset=1)
+    assert d1.y.tolist() == ["a", "c"]
+    np.testing.assert_array_equal(d1.X, [[0, 1, 2], [6, 7, 8]])
+
+
 def test_load_rruff_sang2021_errors(tmp_path):
     with pytest.raises(ValueError, match="subset must be 1 or 2"):
         load_rruff_sang2021(tmp_path / "x.npz", subset=3)
@@ -377,18 +393,45 @@ def test_make_spectra_imbalance():
     assert np.bincount(y).tolist() == [30, 18, 12]
 
 
-def test_make_spectra_noise_level():
-    kw = dict(
-        n_classes=1,
-        n_samples_per_class=200,
-        n_points=400,
-        shift=0.0,
-        amplitude_jitter=0.0,
-        scale=(1, 1),
-        baseline=None,
-        random_state=0,
-        shuffle=False,
+#: 200 copies of one spectrum, differing by noise only
+ONE_SHAPE = dict(
+    n_classes=1,
+    n_samples_per_class=200,
+    n_points=400,
+    shift=0.0,
+    amplitude_jitter=0.0,
+    scale=(1, 1),
+    random_state=0,
+    shuffle=False,
+)
+
+
+def test_one_snr_definition_everywhere():
+    # SNR = 20 log10(intensity range / noise std), with a background too: main's
+    # make_spectra took the strongest band instead of the range
+    import torch
+
+    from sklearn_raman.augmentation import noise_sigma
+    from sklearn_raman.nn import SpectrumAugment
+    from sklearn_raman.robustness import add_noise
+
+    kw = dict(ONE_SHAPE, baseline="linear", baseline_amplitude=2.0)
+    clean, _ = make_spectra(snr_db=None, **kw)
+    noisy, _ = make_spectra(snr_db=20.0, **kw)
+    span = np.ptp(clean, axis=1, keepdims=True)
+    assert np.std((noisy - clean) / span) == pytest.approx(0.1, rel=0.05)
+    added = add_noise(clean, 20.0, random_state=0) - clean
+    assert np.std(added / span) == pytest.approx(0.1, rel=0.05)
+    np.testing.assert_allclose(noise_sigma(clean, 20.0), span / 10)
+    aug = SpectrumAugment(shift=0, scale=None, snr_db=20.0).train()
+    x = torch.tensor(clean)
+    assert float(((aug(x) - x) / torch.tensor(span)).std()) == pytest.approx(
+        0.1, rel=0.05
     )
+
+
+def test_make_spectra_noise_level():
+    kw = dict(ONE_SHAPE, baseline=None)
     clean, _ = make_spectra(snr_db=None, **kw)
     noisy, _ = make_spectra(snr_db=20.0, **kw)
     # 20 dB: noise std is a tenth of the strongest band

@@ -8,6 +8,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("plot_*.py"))
+#: packages of the optional extras (plot, dask, interpret)
+OPTIONAL = {"matplotlib", "dask", "distributed", "captum"}
+IMPORT = re.compile(r"^\s*(?:from|import)\s+([\w.]+)", re.M)
+
+
+def skip_unless_importable(path: Path) -> None:
+    """Skip (not fail) when an optional package the example imports is absent."""
+    for module in IMPORT.findall(path.read_text()):
+        if module.split(".")[0] in OPTIONAL:
+            pytest.importorskip(module)
 
 
 def test_readme_quickstart(capsys):
@@ -19,7 +29,7 @@ def test_readme_quickstart(capsys):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(path, monkeypatch):
-    pytest.importorskip("matplotlib")
+    skip_unless_importable(path)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -28,3 +38,13 @@ def test_example_runs(path, monkeypatch):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_an_example_skips_without_its_optional_package(monkeypatch):
+    import sys
+
+    dask_example = ROOT / "examples" / "plot_dask_grid_search.py"
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(pytest.skip.Exception, match="dask.distributed"):
+        skip_unless_importable(dask_example)

@@ -16,12 +16,14 @@ SHARED_PEAKS = (80, 180, 280, 500)
 LONG, LONG_PEAK, LONG_SHARED = 1024, 700, (150, 320, 480, 900)
 
 
-def _peak_data(n=160, seed=0, length=N_POINTS, peak=PEAK, shared=SHARED_PEAKS):
+def _peak_data(
+    n=160, seed=0, length=N_POINTS, peak=PEAK, shared=SHARED_PEAKS, width=6.0
+):
     """Two classes share four bands of random height; only class 1 has one at peak."""
     rng = np.random.default_rng(seed)
     x = np.arange(length)
 
-    def band(center, width=6.0):
+    def band(center, width=width):
         return np.exp(-0.5 * ((x - center) / width) ** 2)
 
     X = np.zeros((n, length))
@@ -90,8 +92,11 @@ def test_default_networks_explain_with_spatial_resolution(cls):
 @pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
 def test_default_networks_grad_cam_peaks_at_the_band(cls):
     # paper widths, 1024 points; only the training schedule is shortened
-    X, y = _peak_data(n=96, length=LONG, peak=LONG_PEAK, shared=LONG_SHARED)
-    recipe = {"VGG1DClassifier": dict(lr=1e-4, max_epochs=15)}.get(cls.__name__, {})
+    X, y = _peak_data(n=96, length=LONG, peak=LONG_PEAK, shared=LONG_SHARED, width=8)
+    recipe = {
+        "VGG1DClassifier": dict(lr=1e-4, max_epochs=10),
+        "LeNet1DClassifier": dict(lr=1e-2, max_epochs=20),
+    }.get(cls.__name__, {})
     clf = cls(
         **{
             "max_epochs": 8,
@@ -156,6 +161,43 @@ def test_grad_cam_on_a_pipeline(peak_data):
     pipe.fit(X, y)
     assert grad_cam(pipe, X[:3]).shape == (3, N_POINTS)
     assert embed(pipe, X[:3]).shape == (3, pipe[-1].module_.embedding_dim)
+
+
+def test_grad_cam_targets_are_matched_not_cast(peak_data):
+    # a cast to the classes' dtype truncated 'albite-XYZ' to '<U6' 'albite'
+    # and 1.7 to class 1
+    X, y = peak_data
+    named = tiny(LeNet1DClassifier, max_epochs=1).fit(
+        X, np.array(["albite", "quartz"])[y]
+    )
+    with pytest.raises(ValueError, match="'albite-XYZ' is not one of the classes"):
+        grad_cam(named, X[:2], target="albite-XYZ")
+    assert grad_cam(named, X[:2], target="quartz").shape == (2, N_POINTS)
+    numbered = tiny(LeNet1DClassifier, max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="1.7 is not one of the classes"):
+        grad_cam(numbered, X[:2], target=1.7)
+    np.testing.assert_array_equal(
+        grad_cam(numbered, X[:2], target=1.0), grad_cam(numbered, X[:2], target=1)
+    )
+
+
+def test_integrated_gradients_run_in_bounded_batches(lenet, peak_data, monkeypatch):
+    captum_attr = pytest.importorskip("captum.attr")
+    X, _ = peak_data
+    rows = []
+    real_forward = type(lenet.net_.module_).forward
+
+    def spy(self, x):
+        rows.append(len(x))
+        return real_forward(self, x)
+
+    monkeypatch.setattr(type(lenet.net_.module_), "forward", spy)
+    attribute(lenet, X[:8], target=1)  # 8 rows x 50 steps
+    assert max(rows) <= 256 and sum(rows) >= 8 * 50
+    rows.clear()
+    attribute(lenet, X[:8], target=1, internal_batch_size=40)
+    assert max(rows) <= 40
+    assert captum_attr.IntegratedGradients  # the extra is what ran
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,23 @@ def scores():
     return y, proba / proba.sum(1, keepdims=True), np.array(["a", "b", "c", "d", "e"])
 
 
+def test_top_k_counts_ties_pessimistically():
+    classes = ["albite", "calcite", "quartz", "zircon"]
+    one_hot = np.array([[0, 1, 0, 0]] * 4, dtype=float)  # a 1-NN predicting calcite
+    # the hit must not depend on the alphabetical place of the true class:
+    # albite (before calcite) and zircon (after it) are both misses at k = 3
+    for truth in ("albite", "quartz", "zircon"):
+        assert top_k_accuracy([truth], one_hot[:1], classes, k=3) == 0.0
+    assert top_k_accuracy(["calcite"], one_hot[:1], classes, k=1) == 1.0
+    # a tie at the k-th place: a hit only if every tied class fits
+    tied = np.array([[0.5, 0.2, 0.2, 0.1]])
+    assert top_k_accuracy(["calcite"], tied, classes, k=2) == 0.0
+    assert top_k_accuracy(["calcite"], tied, classes, k=3) == 1.0
+    assert top_k_accuracy(["zircon"], tied, classes, k=3) == 0.0
+    assert top_k_accuracy(["zircon"], tied, classes, k=4) == 1.0
+    assert top_k_accuracy(["calcite"], [[np.nan] * 4], classes, k=4) == 0.0
+
+
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_top_k_matches_sklearn(scores, k):
     y, proba, classes = scores

@@ -54,6 +54,22 @@ def test_sample_grouped_split_keeps_samples_apart():
         next(SampleGroupedSplit().split(y, y))
 
 
+def test_sample_grouped_split_leaves_warning_filters_alone():
+    # a generator suspended inside warnings.catch_warnings kept its filter on
+    # in the caller's code between two folds
+    import warnings
+
+    y = np.repeat(["a", "b", "c"], [6, 6, 1])
+    groups = np.arange(13)
+    before = list(warnings.filters)
+    folds = SampleGroupedSplit(3, random_state=0).split(y, y, groups)
+    next(folds)
+    assert warnings.filters == before
+    with pytest.warns(UserWarning, match="The least populated class"):
+        warnings.warn("The least populated class in y has 1 member", stacklevel=1)
+    assert len(list(folds)) == 2
+
+
 def test_unseen_class_share():
     y = np.array(["a", "a", "b", "c"])
     assert unseen_class_share(y, [0, 2], [1, 3]) == 0.5

@@ -65,6 +65,27 @@ def test_reject_threshold():
     assert (pred == "none").all()
 
 
+@pytest.mark.parametrize(
+    "labels, unknown_label, shown",
+    [
+        ([-1, 1, 2], None, "-1"),
+        ([0, 1, 2], 2, "2"),
+        (["unknown", "b", "c"], None, "'unknown'"),
+    ],
+)
+def test_unknown_label_cannot_be_a_class(spectra, labels, unknown_label, shown):
+    X, _, y, _ = spectra
+    y = np.asarray(labels)[y % 3]
+    search = LibrarySearchClassifier(reject_threshold=0.9, unknown_label=unknown_label)
+    with pytest.raises(ValueError, match=f"unknown_label {shown} is also a class"):
+        search.fit(X, y)
+    # set after fit, the clash is caught at predict time
+    fitted = LibrarySearchClassifier().fit(X, y)
+    fitted.set_params(reject_threshold=0.9, unknown_label=unknown_label)
+    with pytest.raises(ValueError, match="is also a class"):
+        fitted.predict(X[:2])
+
+
 def test_dataset_1_equals_knn_and_paper_accuracy(rruff_npz):
     d = load_rruff_sang2021(rruff_npz, subset=1)
     train, test = next(PaperSplit(random_state=0).split(d.X, d.y))

@@ -145,10 +145,18 @@ def test_cross_val_score_beats_chance():
     assert scores.mean() > 0.8  # chance: 0.2
 
 
-def test_inside_imblearn_pipeline_with_augmenter():
+def test_inside_imblearn_pipeline_with_augmenter(monkeypatch):
     X, y = make_spectra(
         n_classes=3, n_samples_per_class=[40, 10, 5], n_points=200, random_state=0
     )
+    seen = []
+    real_fit = SEResNet1DClassifier.fit
+
+    def spy(self, X_fit, y_fit):
+        seen.append(np.unique(y_fit, return_counts=True)[1].tolist())
+        return real_fit(self, X_fit, y_fit)
+
+    monkeypatch.setattr(SEResNet1DClassifier, "fit", spy)
     pipe = ImbPipeline(
         [
             ("norm", MinMaxPerSpectrum()),
@@ -156,7 +164,11 @@ def test_inside_imblearn_pipeline_with_augmenter():
             ("cnn", tiny(SEResNet1DClassifier, max_epochs=5)),
         ]
     ).fit(X, y)
-    assert pipe.predict(X).shape == (55,)
+    assert seen == [[40, 40, 40]]  # the net trained on the balanced, augmented set
+    # at predict time the augmenter is skipped: the net sees the spectra as they are
+    np.testing.assert_array_equal(
+        pipe.predict_proba(X), pipe["cnn"].predict_proba(pipe["norm"].transform(X))
+    )
 
 
 @pytest.mark.parametrize("schedule", ["cosine", "onecycle", "plateau"])
@@ -168,6 +180,23 @@ def test_lr_schedules(easy, schedule):
     lrs = [group["lr"] for group in clf.net_.optimizer_.param_groups]
     if schedule != "plateau":
         assert lrs[0] != pytest.approx(clf.lr)
+        return
+    scheduler = dict(clf.net_.callbacks_)["lr_schedule"]
+    assert scheduler.monitor == "valid_loss"
+    assert isinstance(
+        scheduler.lr_scheduler_, torch.optim.lr_scheduler.ReduceLROnPlateau
+    )
+    # a loss that cannot improve (a rate of 1e-6) is a plateau: the rate drops
+    stuck = tiny(
+        SEResNet1DClassifier,
+        max_epochs=8,
+        lr=1e-6,
+        patience=3,
+        validation_fraction=0,
+        lr_schedule="plateau",
+    ).fit(X_train, y_train)
+    assert dict(stuck.net_.callbacks_)["lr_schedule"].monitor == "train_loss"
+    assert stuck.net_.optimizer_.param_groups[0]["lr"] <= 1e-7
 
 
 def test_training_options(easy):
@@ -202,7 +231,13 @@ def test_early_stopping_restores_best_weights(easy):
     history = clf.history_
     assert len(history) < 40
     best = max(h["valid_acc"] for h in history)
-    assert history[-1]["valid_acc"] <= best
+    # the weights kept are those of the best epoch: they score its accuracy on
+    # the validation split (drawn as in fit)
+    encoder, y_enc = clf._check_targets(y_train)
+    _, _, X_valid, y_valid = clf._split(X_train, y_enc, clf._seed())
+    valid_acc = (clf.predict(X_valid) == encoder.classes_[y_valid]).mean()
+    assert valid_acc == pytest.approx(best)
+    assert len(history) - 1 > int(np.argmax([h["valid_acc"] for h in history]))
 
 
 def test_deep_supervision_of_drcnn(easy):
@@ -239,6 +274,22 @@ def test_mixed_precision_trains_in_bfloat16_and_predicts_in_float32(easy, monkey
     # float32 probabilities: no bfloat16 quantisation into ties
     ref = clf.module_.float().eval()(torch.tensor(X_test)).softmax(1)
     np.testing.assert_allclose(proba, ref.detach().numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_prediction_runs_without_tf32(easy, monkeypatch):
+    # cuDNN's default TF32 convolutions would make GPU and CPU predictions differ
+    X_train, X_test, y_train, _ = easy
+    clf = tiny(SEResNet1DClassifier, max_epochs=1).fit(X_train, y_train)
+    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", True)
+    seen = []
+    clf.module_.features[0].register_forward_hook(
+        lambda m, i, o: seen.append(
+            (torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32)
+        )
+    )
+    clf.predict_proba(X_test)
+    assert seen and set(seen) == {(False, False)}
+    assert torch.backends.cudnn.allow_tf32 is True  # restored
 
 
 def test_fine_tune_keeps_frozen_batch_norm_statistics(easy):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import f1_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from tiny_nets import tiny
@@ -83,7 +84,14 @@ def test_deep_pipeline_and_scoring(split):
         random_state=0,
     )
     assert result.scores.shape == (1, 2) and result.noise == "poisson"
-    assert 0 <= result.mean[0] <= 1
+    # the scores are the pipeline's macro F1 on the same noise draws
+    rng = np.random.RandomState(0)
+    for score in result.scores[0]:
+        noisy = add_noise(X_test, 20, "poisson", random_state=rng)
+        expected = f1_score(y_test, pipe.predict(noisy), average="macro")
+        assert score == pytest.approx(expected)
+    clean = f1_score(y_test, pipe.predict(X_test), average="macro")
+    assert result.clean == pytest.approx(clean)
 
 
 @pytest.mark.parametrize(

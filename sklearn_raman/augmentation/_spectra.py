@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._axis import as_axis
+from .._noise import noise_std
 
 
 def noise_sigma(X: np.ndarray, snr_db: float) -> np.ndarray:
@@ -13,9 +14,9 @@ def noise_sigma(X: np.ndarray, snr_db: float) -> np.ndarray:
 
     The signal is the spectrum's intensity range (max - min), so
     ``sigma = range / 10 ** (snr_db / 20)``: at 40 dB a [0, 1] spectrum gets
-    noise of std 0.01.
+    noise of std 0.01 (the package's one SNR, see ``sklearn_raman._noise``).
     """
-    return np.ptp(X, axis=1, keepdims=True) / 10 ** (snr_db / 20)
+    return noise_std(np.ptp(X, axis=1, keepdims=True), snr_db)
 
 
 def shift_spectra(X: np.ndarray, shifts: np.ndarray, axis: np.ndarray) -> np.ndarray:

@@ -58,7 +58,8 @@ def load_rruff_sang2021(path: str | os.PathLike, subset: int = 1) -> Bunch:
         if missing:
             raise KeyError(f"{path} lacks the arrays {missing}; found {npz.files}")
         arrays = {k: npz[k] for k in _KEYS}
-    keep = arrays["in_dataset_1"] if subset == 1 else slice(None)
+    # a mask, whatever dtype it was saved with: integer 0/1 would index rows
+    keep = arrays["in_dataset_1"].astype(bool) if subset == 1 else slice(None)
     filenames = arrays["filename"][keep].astype(str)
     return Bunch(
         X=np.ascontiguousarray(arrays["X"][keep], dtype=np.float32),

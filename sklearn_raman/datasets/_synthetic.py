@@ -8,6 +8,8 @@ import numpy as np
 from scipy.special import voigt_profile
 from sklearn.utils import check_random_state
 
+from .._noise import NOISE_KINDS, add_noise_at
+
 _FWHM_TO_SIGMA = 1.0 / (2.0 * np.sqrt(2.0 * np.log(2.0)))
 
 
@@ -104,9 +106,12 @@ def make_spectra(
     noise : {"gaussian", "poisson"}, default="gaussian"
         Additive Gaussian noise, or shot noise (counts drawn from a Poisson law).
     snr_db : float or None, default=30.0
-        Ratio of the strongest band's height to the noise std, in dB
-        (``20 log10``); for Poisson noise, the counts at the strongest band are
-        ``10 ** (snr_db / 10)``. ``None``: no noise.
+        Ratio of each spectrum's intensity range (bands and background, before
+        noise) to the noise std, in dB (``20 log10``); for Poisson noise, the
+        counts above the spectrum's minimum at its strongest point are
+        ``10 ** (snr_db / 10)``. The package's one SNR definition, shared with
+        :func:`~sklearn_raman.robustness.add_noise` and the augmenters.
+        ``None``: no noise.
     weights : sequence of float, default=None
         Class proportions (as in :func:`sklearn.datasets.make_classification`);
         the total stays ``n_classes * n_samples_per_class``.
@@ -146,7 +151,7 @@ def make_spectra(
         raise ValueError(f"unknown peak_shape {peak_shape!r}")
     if baseline not in ("polynomial", "linear", None):
         raise ValueError(f"unknown baseline {baseline!r}")
-    if noise not in ("gaussian", "poisson"):
+    if noise not in NOISE_KINDS:
         raise ValueError(f"unknown noise {noise!r}")
     lo, hi = map(float, wavenumber_range)
     if not hi > lo:
@@ -185,7 +190,6 @@ def make_spectra(
         if baseline == "polynomial"
         else rng.uniform(-1, 1, (n, 2))
     )
-    noise_draw = rng.standard_normal if noise == "gaussian" else None
 
     spectra = []
     for i0 in range(0, n, 256):  # chunks bound the (chunk, bands, points) array
@@ -213,13 +217,8 @@ def make_spectra(
                 top[top == 0] = 1.0
                 clean = clean + baseline_amplitude * peak * curve / top
             clean = clean * factor[jj]
-            peak = peak * factor[jj]
             if snr_db is not None:
-                if noise_draw is not None:
-                    clean = clean + noise_draw(clean.shape) * peak / 10 ** (snr_db / 20)
-                else:
-                    gain = 10 ** (snr_db / 10) / peak
-                    clean = rng.poisson(clean * gain) / gain
+                clean = add_noise_at(clean, snr_db, noise, rng)
             spectra.extend(clean) if ragged else spectra.append(clean)
 
     order = rng.permutation(n) if shuffle else np.arange(n)

@@ -131,7 +131,22 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         self.library_ = _normalise(X[order], self.metric, self.derivative)
         self._codes = codes[order]
         self._class_starts = np.flatnonzero(np.r_[True, np.diff(self._codes) != 0])
+        if self.reject_threshold is not None:
+            self._unknown_label()
         return self
+
+    def _unknown_label(self):
+        """The label of rejected queries; it must not be one of the classes."""
+        unknown = self.unknown_label
+        if unknown is None:
+            unknown = -1 if np.issubdtype(self.classes_.dtype, np.number) else "unknown"
+        if any(c == unknown for c in self.classes_.tolist()):
+            raise ValueError(
+                f"unknown_label {unknown!r} is also a class of y: a rejected "
+                "spectrum could not be told from that class. Choose another "
+                "unknown_label"
+            )
+        return unknown
 
     def _similarity_chunks(self, X):
         check_is_fitted(self)
@@ -226,9 +241,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         if self.reject_threshold is None:
             return pred
         rejected = scores.max(axis=1) < self.reject_threshold
-        unknown = self.unknown_label
-        if unknown is None:
-            unknown = -1 if np.issubdtype(self.classes_.dtype, np.number) else "unknown"
+        unknown = self._unknown_label()
         out = pred.astype(object)
         out[rejected] = unknown
         return out.astype(np.result_type(pred.dtype, np.asarray(unknown).dtype))

@@ -83,6 +83,25 @@ def seeded_torch(seed: int):
         yield
 
 
+@contextlib.contextmanager
+def ieee_float32():
+    """Full float32 CUDA convolutions and matrix products for a block.
+
+    cuDNN runs float32 convolutions in TF32 (10-bit mantissa) by default, which
+    would make GPU predictions differ from a CPU's by far more than rounding;
+    prediction runs without it. The global flags are restored afterwards.
+    """
+    flags = (torch.backends.cudnn, torch.backends.cuda.matmul)
+    saved = [flag.allow_tf32 for flag in flags]
+    for flag in flags:
+        flag.allow_tf32 = False
+    try:
+        yield
+    finally:
+        for flag, value in zip(flags, saved):
+            flag.allow_tf32 = value
+
+
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
     return torch.softmax(logits, dim=-1)
 
@@ -534,7 +553,7 @@ class SpectrumNetClassifier(
         module.eval()
         outputs = []
         try:
-            with torch.no_grad():
+            with torch.no_grad(), ieee_float32():
                 for start in range(0, len(X), chunk):
                     part = X[start : start + chunk]
                     n = len(part)

@@ -111,14 +111,10 @@ class SEResNet1DClassifier(SpectrumNetClassifier):
     True
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        blocks=SEQUENCE,
-        channels=SEQUENCE,
-        width=POSITIVE,
-        kernel_size=POSITIVE_INT,
-        se_reduction=POSITIVE_INT,
-        dropout=DROPOUT,
-    )
+    _parameter_constraints = {
+        **ResNet1DClassifier._parameter_constraints,
+        "se_reduction": POSITIVE_INT,
+    }
 
     def __init__(
         self,

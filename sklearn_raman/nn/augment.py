@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .._noise import noise_std
+
 
 class SpectrumAugment(nn.Module):
     """Random shift, intensity scale and noise for each spectrum of a batch.
@@ -71,5 +73,5 @@ class SpectrumAugment(nn.Module):
             x = x * (low + (high - low) * torch.rand(n, 1, **opts))
         if self.snr_db is not None:
             spread = x.amax(dim=1, keepdim=True) - x.amin(dim=1, keepdim=True)
-            x = x + torch.randn_like(x) * spread / 10 ** (self.snr_db / 20)
+            x = x + torch.randn_like(x) * noise_std(spread, self.snr_db)
         return x.reshape(shape)

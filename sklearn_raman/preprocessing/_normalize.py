@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.integrate import trapezoid  # np.trapezoid needs numpy >= 2
 from sklearn.utils._param_validation import StrOptions
 
 from ._base import SpectralTransformer
@@ -118,5 +119,5 @@ class VectorNormalizer(SpectralTransformer):
         elif X.shape[1] == 1:
             den = np.abs(X)
         else:
-            den = np.abs(np.trapezoid(np.abs(X), self.wavenumbers_, axis=1))[:, None]
+            den = np.abs(trapezoid(np.abs(X), self.wavenumbers_, axis=1))[:, None]
         return _safe_divide(X, den)

@@ -1,0 +1,39 @@
+"""The package's one definition of a signal-to-noise ratio, and noise drawn at it.
+
+SNR (dB) = 20 log10(signal range / noise std), where the signal range is a
+spectrum's intensity range (max - min) without noise. Gaussian noise at
+``snr_db`` has the std :func:`noise_std`; shot (Poisson) noise at ``snr_db``
+counts ``10 ** (snr_db / 10)`` above the spectrum's minimum at its strongest
+point, so its std there is the same. :func:`~sklearn_raman.make_spectra`,
+:func:`~sklearn_raman.robustness.add_noise`,
+:func:`~sklearn_raman.augment_spectra`, :class:`~sklearn_raman.ShiftNoiseAugmenter`
+and :class:`~sklearn_raman.nn.SpectrumAugment` all use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NOISE_KINDS = ("gaussian", "poisson")
+
+
+def noise_std(signal_range, snr_db: float):
+    """Noise std of a signal of range ``signal_range`` at ``snr_db`` dB.
+
+    Works on numbers, numpy arrays and torch tensors alike.
+    """
+    return signal_range / 10 ** (snr_db / 20)
+
+
+def add_noise_at(
+    X: np.ndarray, snr_db: float, kind: str, rng: np.random.RandomState
+) -> np.ndarray:
+    """Noisy copy of spectra ``X`` (rows) at ``snr_db``; see the module notes."""
+    low = X.min(axis=1, keepdims=True)
+    span = X.max(axis=1, keepdims=True) - low
+    if kind == "gaussian":
+        return X + rng.standard_normal(X.shape) * noise_std(span, snr_db)
+    # counts above the minimum; a flat spectrum has none and stays as it is
+    gain = np.divide(10 ** (snr_db / 10), span, out=np.zeros_like(span), where=span > 0)
+    counts = rng.poisson((X - low) * gain)
+    return np.where(gain > 0, counts / np.where(gain > 0, gain, 1) + low, X)

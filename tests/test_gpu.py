@@ -1,0 +1,69 @@
+"""Every deep classifier on a CUDA device (marked ``gpu``: skipped without CUDA).
+
+The same code paths run on the CPU in the rest of the suite, with CUDA mocked
+where a test needs it; these run them for real when a GPU is there:
+``python -m pytest -m gpu``.
+"""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from tiny_nets import NET_PARAMS, tiny
+
+from sklearn_raman import MinMaxPerSpectrum, make_spectra
+
+pytestmark = pytest.mark.gpu
+
+CLASSES = list(NET_PARAMS)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_spectra(
+        n_classes=4, n_samples_per_class=30, n_points=256, snr_db=30, random_state=0
+    )
+    return MinMaxPerSpectrum().fit_transform(X).astype(np.float32), y
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_fit_predict_fine_tune_persist_on_the_gpu(cls, data, tmp_path):
+    X, y = data
+    clf = tiny(cls, max_epochs=10, device="cuda").fit(X, y)
+    assert clf.device_.startswith("cuda")
+    assert next(clf.module_.parameters()).is_cuda
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float64 and np.allclose(proba.sum(1), 1)
+    # the same weights on the CPU predict the same: inference is float32 (no
+    # bfloat16 autocast, no TF32) on both
+    clf.save_weights(tmp_path / "w.safetensors")
+    on_cpu = tiny(cls, device="cpu").load_weights(tmp_path / "w.safetensors")
+    cpu_proba = on_cpu.predict_proba(X)
+    assert np.abs(proba - cpu_proba).max() < 1e-3
+    assert (proba.argmax(1) == cpu_proba.argmax(1)).mean() >= 0.99
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict(X), clf.predict(X))
+    frozen = {k: v.clone() for k, v in clf.module_.features.state_dict().items()}
+    clf.fine_tune(X, y % 2, max_epochs=2)
+    after = clf.module_.features.state_dict()
+    assert all(torch.equal(frozen[k], after[k]) for k in frozen)
+    assert clf.predict(X[:4]).shape == (4,)
+
+
+def test_training_autocasts_and_prediction_does_not(data):
+    X, y = data
+    cls = CLASSES[0]
+    clf = tiny(cls, max_epochs=1, device="cuda").fit(X, y)
+    if not torch.cuda.is_bf16_supported():
+        pytest.skip("this GPU has no bfloat16")
+    assert clf.net_.module_.autocast_dtype is torch.bfloat16
+    dtypes = []
+    first = next(m for m in clf.module_.modules() if isinstance(m, torch.nn.Conv1d))
+    first.register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+    clf.predict_proba(X)
+    assert set(dtypes) == {torch.float32}
+    clf.net_.module_.train()
+    with torch.no_grad():
+        clf.net_.module_(torch.tensor(X[:8], device=clf.device_))
+    assert dtypes[-1] == torch.bfloat16
