@@ -84,7 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     data = bench.add_argument_group("data (synthetic by default)")
     source = data.add_mutually_exclusive_group()
     source.add_argument("--rruff", metavar="NPZ", help="path of rruff_sang2021.npz")
-    source.add_argument("--data", metavar="FOLDER", help="folder of spectrum files")
+    source.add_argument(
+        "--data",
+        metavar="PATH",
+        help="folder of spectrum files (one subfolder per class), or a table of "
+        "spectra (one per column or per row, labelled in the table)",
+    )
     data.add_argument(
         "--subset",
         type=int,
@@ -93,7 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         help="RRUFF Dataset_1 or Dataset_2",
     )
     data.add_argument(
-        "--label-from", default="folder", choices=("folder", "rruff_name")
+        "--label-from",
+        default="auto",
+        choices=("auto", "folder", "rruff_name"),
+        help="labels: the folder of each file, the mineral of a RRUFF file name, "
+        "or (auto) a table's own labels and the folder otherwise",
     )
     data.add_argument("--start", type=float, default=None, help="grid start, cm-1")
     data.add_argument("--stop", type=float, default=None, help="grid stop, cm-1")

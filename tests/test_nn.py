@@ -146,3 +146,65 @@ def test_spectrum_loss_weights_and_levels():
     assert torch.isclose(
         weighted, torch.nn.functional.cross_entropy(logits[:1], target[:1])
     )
+
+
+@pytest.mark.parametrize(
+    "net, expected",
+    [
+        # two valid 3-point convolutions (centre +1 each), a 2-pool (+0.5, x2),
+        # two more convolutions (+2 each): the layer before the last pool
+        (VGG1D(300, 2, blocks=((4, 2), (4, 2)), dense_units=(8,)), (6.5, 2.0)),
+        # Sang 2021's five blocks: 125.5 points of border, stride 16
+        (VGG1D(1024, 2), (125.5, 16.0)),
+        # "same" padding and strides: centred on multiples of the total stride
+        (SEResNet1D(1024, 2), (0.0, 32.0)),
+        (CompactResNet1D(1024, 2), (0.0, 32.0)),
+        # 11-point stride-4 stem, then unpadded 3/2 pools (+1 cell each)
+        (AlexNet1D(1024, 2), (12.0, 16.0)),
+    ],
+    ids=["vgg-small", "vgg", "seresnet", "compact", "alexnet"],
+)
+def test_feature_map_centres_follow_the_receptive_fields(net, expected):
+    from sklearn_raman.nn._geometry import map_centres
+
+    centres = map_centres(net, net.cam_layer_name, 4)
+    a, b = expected
+    assert centres.tolist() == pytest.approx([a, a + b, a + 2 * b, a + 3 * b])
+
+
+@pytest.mark.parametrize("cls", NETS)
+def test_every_net_names_a_cam_layer_with_extent(cls):
+    net = cls(1024, 3).eval()
+    shapes = []
+    net.cam_layer.register_forward_hook(lambda m, i, o: shapes.append(o.shape))
+    net(torch.zeros(1, 1024))
+    assert len(shapes[-1]) == 3 and shapes[-1][-1] >= 16
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: VGG1D(100, 2, width=-1), "width must be a positive number"),
+        (lambda: ResNet1D(100, 2, blocks=(2, 0)), "blocks must be a sequence"),
+        (lambda: CompactResNet1D(100, 2, channels=(8, -4)), "channels must be"),
+        (lambda: LeNet1D(100, 2, dense_units=(0,)), "dense_units must be"),
+        (lambda: VGG1D(100, 2, blocks=((8, 1, 2),)), r"\(channels, convolutions\)"),
+    ],
+)
+def test_bad_network_shapes_raise(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_frozen_modules_stay_in_eval_mode():
+    net = SEResNet1D(200, 3, channels=(8, 16), blocks=(1, 1))
+    net.freeze([net.features])
+    net.train()
+    assert not net.features.training and net.training
+    assert not any(p.requires_grad for p in net.features.parameters())
+    net.freeze([])  # unfreezes
+    net.train()
+    assert net.features.training
+    assert all(p.requires_grad for p in net.parameters())
+    with pytest.raises(ValueError, match="not a module of this net"):
+        net.freeze([torch.nn.Linear(2, 2)])
