@@ -35,10 +35,9 @@ import numpy as np
 import torch
 
 from sklearn_raman import make_spectra
-from sklearn_raman.benchmark import DEEP_MODELS
-from sklearn_raman.neural import CompactResNet1DClassifier
+from sklearn_raman._registry import DeepModels
 
-NETS = {"recommended": CompactResNet1DClassifier, **DEEP_MODELS}
+NETS = DeepModels()  # every deep classifier, by command-line name
 PARAMS = dict(validation_fraction=0.0, patience=None, random_state=0, lr=1e-4)
 
 

@@ -38,7 +38,7 @@ def main():
     )
     for metric in ("cosine", "pearson", "hqi"):
         t0 = time.perf_counter()
-        clf = LibrarySearchClassifier(metric).fit(lib_X, lib_y)
+        clf = LibrarySearchClassifier(metric=metric).fit(lib_X, lib_y)
         t1 = time.perf_counter()
         clf.predict(queries)
         t2 = time.perf_counter()

@@ -82,11 +82,21 @@ def main():
         ("StandardNormalVariate", StandardNormalVariate(), X),
         ("SavitzkyGolay(11, 3)", SavitzkyGolay(), X),
         ("CosmicRayRemover", CosmicRayRemover(), X),
-        ("BaselineCorrector(asls)", BaselineCorrector("asls", wavenumbers=wn), X[:500]),
-        ("BaselineCorrector(snip)", BaselineCorrector("snip", wavenumbers=wn), X[:500]),
+        (
+            "BaselineCorrector(asls)",
+            BaselineCorrector(method="asls", wavenumbers=wn),
+            X[:500],
+        ),
+        (
+            "BaselineCorrector(snip)",
+            BaselineCorrector(method="snip", wavenumbers=wn),
+            X[:500],
+        ),
         (
             "BaselineCorrector(modpoly)",
-            BaselineCorrector("modpoly", {"poly_order": 3}, wavenumbers=wn),
+            BaselineCorrector(
+                method="modpoly", method_params={"poly_order": 3}, wavenumbers=wn
+            ),
             X[:500],
         ),
     ]

@@ -25,10 +25,9 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_raman import make_spectra
-from sklearn_raman.benchmark import DEEP_MODELS
-from sklearn_raman.neural import CompactResNet1DClassifier
+from sklearn_raman._registry import DeepModels
 
-NETS = {"recommended": CompactResNet1DClassifier, **DEEP_MODELS}
+NETS = DeepModels()  # every deep classifier, by command-line name
 
 
 def matmul_gflops(seconds: float = 2.0, n: int = 2048) -> float:

@@ -2,8 +2,10 @@
 
 import os
 import warnings
+from pathlib import Path
 
 import sklearn_raman
+from sklearn_raman._registry import DEEP_CLASSIFIERS
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 # examples run on the CPU with one thread each: quick and reproducible
@@ -26,7 +28,12 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.py"]
+exclude_patterns = [
+    "_build",
+    "**.ipynb_checkpoints",
+    "auto_examples/*.py",
+    "_deep_classifiers.rst",  # included by api.rst
+]
 templates_path = ["_templates"]
 
 autosummary_generate = True
@@ -58,6 +65,12 @@ sphinx_gallery_conf = {
 }
 
 warnings.filterwarnings("ignore", category=UserWarning, message=".*non-GUI backend.*")
+
+# the API list of the deep classifiers comes from the package's one registry
+Path(__file__).with_name("_deep_classifiers.rst").write_text(
+    ".. autosummary::\n   :toctree: generated\n   :nosignatures:\n\n"
+    + "".join(f"   neural.{entry.name}\n" for entry in DEEP_CLASSIFIERS)
+)
 
 
 def _skip_sklearn_plumbing(app, what, name, obj, skip, options):

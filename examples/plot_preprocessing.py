@@ -35,7 +35,7 @@ raw[np.arange(6), rng.integers(100, 1100, 6)] += 3 * X.max(axis=1)  # cosmic ray
 
 prep = make_pipeline(
     CosmicRayRemover(),
-    BaselineCorrector("arpls", {"lam": 1e6}, wavenumbers=wn),
+    BaselineCorrector(method="arpls", method_params={"lam": 1e6}, wavenumbers=wn),
     SavitzkyGolay(window_length=9, polyorder=3, wavenumbers=wn),
     MinMaxPerSpectrum(),
 )

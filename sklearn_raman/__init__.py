@@ -5,11 +5,18 @@ augment them at fit time, and classifiers (deep 1D CNNs and classical baselines)
 sit in ordinary scikit-learn pipelines. The public API is flat::
 
     from sklearn_raman import SpectrumResampler, MinMaxPerSpectrum, make_spectra
+
+The classical names load without PyTorch; the deep classifiers (and with them
+torch and skorch) load on first use, as scikit-learn loads its own submodules.
 """
 
+import importlib
+
+from ._registry import NAMES as _DEEP_NAMES
 from .augmentation import ShiftNoiseAugmenter, augment_spectra
 from .baselines import classical_baselines
 from .datasets import (
+    SpectrumFileError,
     load_rruff_sang2021,
     make_spectra,
     read_spectra,
@@ -18,21 +25,8 @@ from .datasets import (
     rruff_sample_id,
 )
 from .metrics import PAPER_SCORING, paper_metrics
-from .model_selection import PaperSplit, SampleGroupedSplit, rruff_sample_ids
+from .model_selection import PaperSplit, SampleGroupedSplit
 from .neighbors import LibrarySearchClassifier
-from .neural import (
-    AlexNet1DClassifier,
-    CompactResNet1DClassifier,
-    DeepCIDClassifier,
-    DRCNNClassifier,
-    LeNet1DClassifier,
-    LiuCNNClassifier,
-    ResNet1DClassifier,
-    SEResNet1DClassifier,
-    SpectrumNetClassifier,
-    VGG1DClassifier,
-    ZhangCNNClassifier,
-)
 from .preprocessing import (
     BaselineCorrector,
     CosmicRayRemover,
@@ -48,27 +42,17 @@ from .robustness import add_noise, noise_robustness
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "AlexNet1DClassifier",
-    "CompactResNet1DClassifier",
-    "DRCNNClassifier",
-    "DeepCIDClassifier",
-    "LeNet1DClassifier",
-    "LibrarySearchClassifier",
-    "LiuCNNClassifier",
-    "PAPER_SCORING",
-    "PaperSplit",
-    "ResNet1DClassifier",
-    "SEResNet1DClassifier",
-    "SampleGroupedSplit",
-    "SpectrumNetClassifier",
-    "VGG1DClassifier",
-    "ZhangCNNClassifier",
     "BaselineCorrector",
     "CosmicRayRemover",
     "Cropper",
+    "LibrarySearchClassifier",
     "MinMaxPerSpectrum",
+    "PAPER_SCORING",
+    "PaperSplit",
+    "SampleGroupedSplit",
     "SavitzkyGolay",
     "ShiftNoiseAugmenter",
+    "SpectrumFileError",
     "SpectrumResampler",
     "StandardNormalVariate",
     "VectorNormalizer",
@@ -84,5 +68,18 @@ __all__ = [
     "read_spectrum",
     "read_table",
     "rruff_sample_id",
-    "rruff_sample_ids",
 ]
+__all__ += _DEEP_NAMES  # the deep classifiers, loaded on first use
+
+
+def __getattr__(name: str):
+    """Load a deep classifier (and torch) on first use."""
+    if name in _DEEP_NAMES:
+        value = getattr(importlib.import_module(".neural", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -1,4 +1,4 @@
-"""The package's one definition of a signal-to-noise ratio, and noise drawn at it.
+"""One definition of the SNR, noise drawn at it, and the augmenters' defaults.
 
 SNR (dB) = 20 log10(signal range / noise std), where the signal range is a
 spectrum's intensity range (max - min) without noise. Gaussian noise at
@@ -15,6 +15,13 @@ from __future__ import annotations
 import numpy as np
 
 NOISE_KINDS = ("gaussian", "poisson")
+
+#: default perturbations of :func:`~sklearn_raman.augment_spectra`,
+#: :class:`~sklearn_raman.ShiftNoiseAugmenter` and
+#: :class:`~sklearn_raman.nn.SpectrumAugment` (the deep classifiers'
+#: ``augment=True``): shifts of up to 2 points (or cm⁻¹ with an axis), noise at
+#: 40 dB, intensity factors between 0.9 and 1.1
+SHIFT, SNR_DB, SCALE = 2.0, 40.0, (0.9, 1.1)
 
 
 def noise_std(signal_range, snr_db: float):

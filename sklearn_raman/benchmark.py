@@ -9,27 +9,17 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
+from ._registry import DeepModels
 from .baselines import classical_baselines
 from .metrics import class_scores, paper_metrics
 from .model_selection import PaperSplit, SampleGroupedSplit, unseen_class_share
 from .neighbors import LibrarySearchClassifier
-from .neural import (
-    AlexNet1DClassifier,
-    CompactResNet1DClassifier,
-    DeepCIDClassifier,
-    DRCNNClassifier,
-    LeNet1DClassifier,
-    LiuCNNClassifier,
-    ResNet1DClassifier,
-    SEResNet1DClassifier,
-    VGG1DClassifier,
-    ZhangCNNClassifier,
-)
 
 __all__ = [
     "CPU_RECIPE",
     "DEEP_MODELS",
     "METRICS",
+    "OWN_RECIPE_MODELS",
     "PAPER_RECIPE",
     "make_models",
     "model_names",
@@ -38,18 +28,11 @@ __all__ = [
     "summarize",
 ]
 
-#: command-line names of the deep classifiers
-DEEP_MODELS = {
-    "vgg1d": VGG1DClassifier,
-    "drcnn": DRCNNClassifier,
-    "seresnet1d": SEResNet1DClassifier,
-    "resnet1d": ResNet1DClassifier,
-    "liu": LiuCNNClassifier,
-    "deepcid": DeepCIDClassifier,
-    "zhang": ZhangCNNClassifier,
-    "lenet1d": LeNet1DClassifier,
-    "alexnet1d": AlexNet1DClassifier,
-}
+#: command-line names of the deep classifiers trained with the chosen recipe
+#: (classes imported on first access: torch loads only when a deep model runs)
+DEEP_MODELS = DeepModels(own_recipe=False)
+#: the deep classifiers that train with their own defaults (``recommended``)
+OWN_RECIPE_MODELS = DeepModels(own_recipe=True)
 #: the papers' training recipe (Sang 2021, Zhou 2022)
 PAPER_RECIPE = {"lr": 1e-4, "max_epochs": 200, "patience": 30, "batch_size": 32}
 #: a recipe that finishes in minutes on a CPU
@@ -69,7 +52,7 @@ METRICS = (
 
 def model_names() -> list[str]:
     """Names accepted by :func:`make_models`: classical, library search, deep."""
-    return [*classical_baselines(), "library", "recommended", *DEEP_MODELS]
+    return [*classical_baselines(), "library", *OWN_RECIPE_MODELS, *DEEP_MODELS]
 
 
 def make_models(
@@ -118,8 +101,8 @@ def make_models(
             models[name] = classical[name]
         elif name == "library":
             models[name] = LibrarySearchClassifier(metric="cosine")
-        elif name == "recommended":
-            models[name] = CompactResNet1DClassifier(
+        elif name in OWN_RECIPE_MODELS:
+            models[name] = OWN_RECIPE_MODELS[name](
                 **(overrides or {}), device=device, random_state=random_state
             )
         elif name in DEEP_MODELS:

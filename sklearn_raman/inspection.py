@@ -19,6 +19,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .neural import SpectrumNetClassifier
+from .neural._inference import network_input
+from .nn import evaluating
 from .nn._geometry import map_centres
 
 __all__ = ["attribute", "embed", "grad_cam", "tsne_embedding"]
@@ -72,17 +74,6 @@ def _target_indices(clf: SpectrumNetClassifier, target, n_samples: int):
                 f"{clf.classes_.tolist()[:10]}"
             ) from None
     return index
-
-
-@contextmanager
-def _evaluating(module: nn.Module):
-    """``module`` in eval mode for the block, then back to its former mode."""
-    was_training = module.training
-    module.eval()
-    try:
-        yield module
-    finally:
-        module.train(was_training)
 
 
 @contextmanager
@@ -233,14 +224,14 @@ def grad_cam(
     if mode not in ("hirescam", "gradcam"):
         raise ValueError(f"mode must be 'hirescam' or 'gradcam'; got {mode!r}")
     clf, X = _network_input(estimator, X)
-    X = clf._check_X(X)
+    X = network_input(clf, X)
     index = _target_indices(clf, target, len(X))
     wrapper = clf.net_.module_
     net = clf.module_
     hooked = _resolve_layer(net, layer)
     device = clf.net_.device
     maps = []
-    with _evaluating(wrapper), _capturing(hooked) as captured:
+    with evaluating(wrapper), _capturing(hooked) as captured:
         for start in range(0, len(X), _BATCH):
             cols = None if index is None else index[start : start + _BATCH]
             acts, grads = _activation_gradients(
@@ -296,7 +287,7 @@ def attribute(
     if method not in methods:
         raise ValueError(f"method must be one of {sorted(methods)}; got {method!r}")
     clf, X = _network_input(estimator, X)
-    X = clf._check_X(X)
+    X = network_input(clf, X)
     index = _target_indices(clf, target, len(X))
     if index is None:
         index = np.searchsorted(clf.classes_, clf.predict(X.numpy()))
@@ -309,7 +300,7 @@ def attribute(
     device = clf.net_.device
     explainer = methods[method](wrapper)
     out = []
-    with _evaluating(wrapper):
+    with evaluating(wrapper):
         for start in range(0, len(X), _BATCH):
             x = X[start : start + _BATCH].to(device)
             cols = torch.as_tensor(index[start : start + _BATCH], device=device)

@@ -13,16 +13,14 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import check_random_state
 
+from ._split import per_class_split
 from .datasets import rruff_sample_id
 
-__all__ = ["PaperSplit", "SampleGroupedSplit", "rruff_sample_ids", "unseen_class_share"]
+__all__ = ["PaperSplit", "SampleGroupedSplit", "unseen_class_share"]
 
 
 def rruff_sample_ids(filenames) -> np.ndarray:
-    """Physical sample ids of RRUFF file names (see ``rruff_sample_id``).
-
-    Names lacking an id (``Miargyrite__altered__...``) get ``mineral__field``,
-    so each stays a group of its own.
+    """Deprecated: use :func:`sklearn_raman.rruff_sample_id`, which takes several.
 
     Parameters
     ----------
@@ -32,14 +30,14 @@ def rruff_sample_ids(filenames) -> np.ndarray:
     Returns
     -------
     ids : ndarray of str
-
-    Examples
-    --------
-    >>> from sklearn_raman.model_selection import rruff_sample_ids
-    >>> rruff_sample_ids(["Albite__R040068-1__a.txt", "Albite__R040068-2__b.txt"])
-    array(['R040068', 'R040068'], dtype='<U7')
     """
-    return np.asarray([rruff_sample_id(f) for f in filenames])
+    warnings.warn(
+        "rruff_sample_ids is deprecated and will be removed; "
+        "rruff_sample_id(filenames) takes several names",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return rruff_sample_id(list(filenames))
 
 
 def unseen_class_share(y, train, test) -> float:
@@ -125,19 +123,8 @@ class PaperSplit(BaseCrossValidator):
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
         rng = check_random_state(self.random_state)
-        members = [np.flatnonzero(y == c) for c in np.unique(y)]
         for _ in range(self.n_repeats):
-            test = []
-            for idx in members:
-                if idx.size < 2:
-                    continue
-                # round half up: 15 spectra -> 5 for testing at 30 %
-                n_test = int(np.floor(self.test_size * idx.size + 0.5))
-                n_test = min(max(1, n_test), idx.size - 1)
-                test.append(rng.choice(idx, n_test, replace=False))
-            test = np.sort(np.concatenate(test)) if test else np.array([], dtype=int)
-            train = np.setdiff1d(np.arange(len(y)), test)
-            yield train, test
+            yield per_class_split(y, self.test_size, rng)
 
     def split_with_validation(self, X, y, valid_size: float = 0.2):
         """Yield ``(train, valid, test)``: the papers' 0.56 / 0.14 / 0.30.

@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.exceptions import NotFittedError
-from tiny_nets import tiny
 
 from sklearn_raman import (
     BaselineCorrector,
@@ -66,14 +65,14 @@ def ctx(tmp_path_factory):
     X_nan, X_inf = X.copy(), X.copy()
     X_nan[4, 7] = np.nan
     X_inf[2, 3] = np.inf
-    fitted = tiny(LeNet1DClassifier, max_epochs=1).fit(X, y)
+    fitted = LeNet1DClassifier._create_test_instance(max_epochs=1).fit(X, y)
     return SimpleNamespace(
         root=root, X=X, y=y, wn=wn, X_nan=X_nan, X_inf=X_inf, fitted=fitted
     )
 
 
 def _cnn():
-    return tiny(LeNet1DClassifier, max_epochs=1)
+    return LeNet1DClassifier._create_test_instance(max_epochs=1)
 
 
 def _result(check):
@@ -241,7 +240,7 @@ CASES = [
     ),
     (
         "cropper: window outside the axis",
-        lambda c: Cropper(5000, 6000, wavenumbers=c.wn).fit(c.X),
+        lambda c: Cropper(lower=5000, upper=6000, wavenumbers=c.wn).fit(c.X),
         (ValueError, r"no point of the axis \(200 .. 1800\) lies in \[5000, 6000\]"),
     ),
     # -- augmenter ---------------------------------------------------------------
@@ -330,7 +329,7 @@ CASES = [
     (
         "cnn: fine_tune to a new label set",
         lambda c: (
-            tiny(LeNet1DClassifier, max_epochs=1)
+            LeNet1DClassifier._create_test_instance(max_epochs=1)
             .fit(c.X, c.y)
             .fine_tune(c.X, np.array(["a", "b", "c"])[c.y], max_epochs=1)
         ),
@@ -410,9 +409,8 @@ def test_bad_input(ctx, call, expected):
 
 def _pair_takers():
     """Every public estimator but SpectrumResampler: (name, fit, use-fitted)."""
-    from tiny_nets import NET_PARAMS
-
     from sklearn_raman import VectorNormalizer
+    from sklearn_raman.neural import CLASSIFIERS
 
     transformers = [
         MinMaxPerSpectrum(),
@@ -426,7 +424,10 @@ def _pair_takers():
     out = [(type(t).__name__, t, "transform") for t in transformers]
     out.append(("ShiftNoiseAugmenter", ShiftNoiseAugmenter(), None))
     out.append(("LibrarySearchClassifier", LibrarySearchClassifier(), "predict"))
-    out += [(cls.__name__, tiny(cls, max_epochs=1), "predict") for cls in NET_PARAMS]
+    out += [
+        (cls.__name__, cls._create_test_instance(max_epochs=1), "predict")
+        for cls in CLASSIFIERS
+    ]
     return out
 
 

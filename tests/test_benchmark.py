@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsClassifier
-from tiny_nets import tiny
 
 from sklearn_raman import (
     CompactResNet1DClassifier,
@@ -110,7 +109,9 @@ def test_given_splits_are_used(data):
 
 def test_time_budget_stops_training(data):
     X, y, _ = data
-    clf = tiny(SEResNet1DClassifier, max_epochs=50, max_time=1e-3).fit(X, y)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=50, max_time=1e-3).fit(
+        X, y
+    )
     assert len(clf.history_) == 1
     record = run_benchmark({"cnn": clf}, X, y, n_repeats=1)[0]
     assert record["epochs"] == 1

@@ -1,7 +1,6 @@
 import math
 
 import pytest
-from tiny_nets import tiny
 
 from sklearn_raman import make_spectra
 from sklearn_raman.neural import SEResNet1DClassifier, _callbacks
@@ -40,8 +39,8 @@ def test_fit_ends_at_a_low_rate(kind):
     X, y = make_spectra(
         n_classes=3, n_samples_per_class=10, n_points=64, random_state=0
     )
-    clf = tiny(
-        SEResNet1DClassifier, lr=0.01, lr_schedule=kind, max_epochs=3, batch_size=4
+    clf = SEResNet1DClassifier._create_test_instance(
+        lr=0.01, lr_schedule=kind, max_epochs=3, batch_size=4
     )
     clf.fit(X, y)
     final = clf.net_.optimizer_.param_groups[0]["lr"]
@@ -64,8 +63,7 @@ def test_schedule_ends_at_its_minimum_when_the_last_batch_is_merged(kind, batch_
         n_points=32,
         random_state=0,
     )
-    clf = tiny(
-        SEResNet1DClassifier,
+    clf = SEResNet1DClassifier._create_test_instance(
         lr=0.01,
         lr_schedule=kind,
         max_epochs=4,

@@ -1,9 +1,8 @@
 """scikit-learn's estimator checks on every deep classifier (tiny configurations)."""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
-from tiny_nets import NET_PARAMS, tiny
 
-from sklearn_raman.neural import CompactResNet1DClassifier, VGG1DClassifier
+from sklearn_raman.neural import CLASSIFIERS, CompactResNet1DClassifier, VGG1DClassifier
 
 # Epochs for the checks: most tiny nets reach their final training accuracy on
 # scikit-learn's blobs (check_classifiers_train: > 0.83) within 10 epochs
@@ -18,7 +17,10 @@ def expected_failed_checks(estimator):
 
 
 @parametrize_with_checks(
-    [tiny(cls, max_epochs=CHECK_EPOCHS.get(cls, 10)) for cls in NET_PARAMS],
+    [
+        cls._create_test_instance(max_epochs=CHECK_EPOCHS.get(cls, 10))
+        for cls in CLASSIFIERS
+    ],
     expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible_classifier(estimator, check):

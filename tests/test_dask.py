@@ -10,7 +10,6 @@ from joblib import parallel_backend  # noqa: E402
 from sklearn.model_selection import GridSearchCV, cross_validate  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
-from tiny_nets import tiny  # noqa: E402
 
 from sklearn_raman import LeNet1DClassifier, MinMaxPerSpectrum, make_spectra  # noqa: E402
 
@@ -36,8 +35,8 @@ def _search():
     grid = {
         "clf": [
             KNeighborsClassifier(1),
-            tiny(LeNet1DClassifier, max_epochs=4),
-            tiny(LeNet1DClassifier, max_epochs=4, lr=3e-3),
+            LeNet1DClassifier._create_test_instance(max_epochs=4),
+            LeNet1DClassifier._create_test_instance(max_epochs=4, lr=3e-3),
         ]
     }
     return GridSearchCV(pipe, grid, cv=2, n_jobs=-1)
@@ -63,7 +62,7 @@ def test_cross_validate_on_a_local_cluster(client):
     X, y = make_spectra(
         n_classes=2, n_samples_per_class=10, n_points=150, random_state=1
     )
-    clf = tiny(LeNet1DClassifier, max_epochs=3)
+    clf = LeNet1DClassifier._create_test_instance(max_epochs=3)
     with parallel_backend("dask"):
         scores = cross_validate(clf, X, y, cv=2, n_jobs=-1, return_estimator=True)
     serial = cross_validate(clf, X, y, cv=2)

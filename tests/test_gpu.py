@@ -10,13 +10,13 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import MinMaxPerSpectrum, make_spectra
+from sklearn_raman.neural import CLASSIFIERS
 
 pytestmark = pytest.mark.gpu
 
-CLASSES = list(NET_PARAMS)
+CLASSES = list(CLASSIFIERS)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def data():
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_fit_predict_fine_tune_persist_on_the_gpu(cls, data, tmp_path):
     X, y = data
-    clf = tiny(cls, max_epochs=10, device="cuda").fit(X, y)
+    clf = cls._create_test_instance(max_epochs=10, device="cuda").fit(X, y)
     assert clf.device_.startswith("cuda")
     assert next(clf.module_.parameters()).is_cuda
     proba = clf.predict_proba(X)
@@ -38,7 +38,9 @@ def test_fit_predict_fine_tune_persist_on_the_gpu(cls, data, tmp_path):
     # the same weights on the CPU predict the same: inference is float32 (no
     # bfloat16 autocast, no TF32) on both
     clf.save_weights(tmp_path / "w.safetensors")
-    on_cpu = tiny(cls, device="cpu").load_weights(tmp_path / "w.safetensors")
+    on_cpu = cls._create_test_instance(device="cpu").load_weights(
+        tmp_path / "w.safetensors"
+    )
     cpu_proba = on_cpu.predict_proba(X)
     assert np.abs(proba - cpu_proba).max() < 1e-3
     assert (proba.argmax(1) == cpu_proba.argmax(1)).mean() >= 0.99
@@ -54,7 +56,7 @@ def test_fit_predict_fine_tune_persist_on_the_gpu(cls, data, tmp_path):
 def test_training_autocasts_and_prediction_does_not(data):
     X, y = data
     cls = CLASSES[0]
-    clf = tiny(cls, max_epochs=1, device="cuda").fit(X, y)
+    clf = cls._create_test_instance(max_epochs=1, device="cuda").fit(X, y)
     if not torch.cuda.is_bf16_supported():
         pytest.skip("this GPU has no bfloat16")
     assert clf.net_.module_.autocast_dtype is torch.bfloat16

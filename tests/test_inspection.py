@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import torch
 from sklearn.pipeline import make_pipeline
-from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import LeNet1DClassifier, MinMaxPerSpectrum
 from sklearn_raman.inspection import attribute, embed, grad_cam, tsne_embedding
@@ -43,13 +42,13 @@ def peak_data():
 @pytest.fixture(scope="module")
 def lenet(peak_data):
     X, y = peak_data
-    return tiny(LeNet1DClassifier, max_epochs=10).fit(X, y)
+    return LeNet1DClassifier._create_test_instance(max_epochs=10).fit(X, y)
 
 
-@pytest.mark.parametrize("cls", list(NET_PARAMS), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", list(CLASSIFIERS), ids=lambda c: c.__name__)
 def test_grad_cam_peaks_at_the_discriminative_band(cls, peak_data):
     X, y = peak_data
-    clf = tiny(cls, max_epochs=40).fit(X, y)
+    clf = cls._create_test_instance(max_epochs=40).fit(X, y)
     assert (clf.predict(X) == y).mean() >= 0.9
     cam = grad_cam(clf, X[y == 1], target=1)
     assert cam.shape == (80, N_POINTS)
@@ -148,7 +147,7 @@ def test_grad_cam_batches_match_single_rows(lenet, peak_data, monkeypatch):
 
 def test_grad_cam_frozen_features_still_explains(peak_data):
     X, y = peak_data
-    clf = tiny(LeNet1DClassifier, max_epochs=5).fit(X, y)
+    clf = LeNet1DClassifier._create_test_instance(max_epochs=5).fit(X, y)
     clf.fine_tune(X, y, max_epochs=1)  # freezes the features
     assert not any(p.requires_grad for p in clf.module_.features.parameters())
     cam = grad_cam(clf, X[:4])
@@ -157,7 +156,9 @@ def test_grad_cam_frozen_features_still_explains(peak_data):
 
 def test_grad_cam_on_a_pipeline(peak_data):
     X, y = peak_data
-    pipe = make_pipeline(MinMaxPerSpectrum(), tiny(LeNet1DClassifier, max_epochs=5))
+    pipe = make_pipeline(
+        MinMaxPerSpectrum(), LeNet1DClassifier._create_test_instance(max_epochs=5)
+    )
     pipe.fit(X, y)
     assert grad_cam(pipe, X[:3]).shape == (3, N_POINTS)
     assert embed(pipe, X[:3]).shape == (3, pipe[-1].module_.embedding_dim)
@@ -167,13 +168,13 @@ def test_grad_cam_targets_are_matched_not_cast(peak_data):
     # a cast to the classes' dtype truncated 'albite-XYZ' to '<U6' 'albite'
     # and 1.7 to class 1
     X, y = peak_data
-    named = tiny(LeNet1DClassifier, max_epochs=1).fit(
+    named = LeNet1DClassifier._create_test_instance(max_epochs=1).fit(
         X, np.array(["albite", "quartz"])[y]
     )
     with pytest.raises(ValueError, match="'albite-XYZ' is not one of the classes"):
         grad_cam(named, X[:2], target="albite-XYZ")
     assert grad_cam(named, X[:2], target="quartz").shape == (2, N_POINTS)
-    numbered = tiny(LeNet1DClassifier, max_epochs=1).fit(X, y)
+    numbered = LeNet1DClassifier._create_test_instance(max_epochs=1).fit(X, y)
     with pytest.raises(ValueError, match="1.7 is not one of the classes"):
         grad_cam(numbered, X[:2], target=1.7)
     np.testing.assert_array_equal(

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 import torch
 from skorch.dataset import Dataset
-from tiny_nets import tiny
 from torch.utils.data import Subset
 
 from sklearn_raman import make_spectra
@@ -62,6 +61,8 @@ def test_fit_does_no_per_sample_indexing(monkeypatch):
     X, y = make_spectra(
         n_classes=3, n_samples_per_class=11, n_points=64, random_state=0
     )
-    clf = tiny(SEResNet1DClassifier, max_epochs=2, batch_size=8).fit(X, y)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=2, batch_size=8).fit(
+        X, y
+    )
     assert len(clf.history_) == 2
     assert np.isfinite(clf.history_[-1, "valid_loss"])

@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
 
-from sklearn_raman import load_rruff_sang2021
+from sklearn_raman import load_rruff_sang2021, rruff_sample_id
 from sklearn_raman.model_selection import (
     PaperSplit,
     SampleGroupedSplit,
-    rruff_sample_ids,
     unseen_class_share,
 )
 
@@ -77,10 +76,14 @@ def test_unseen_class_share():
 
 def test_rruff_groups_of_dataset_2(rruff_npz):
     d = load_rruff_sang2021(rruff_npz, subset=2)
-    ids = rruff_sample_ids(d.filenames)
+    ids = rruff_sample_id(d.filenames)
     np.testing.assert_array_equal(ids, d.groups)
     odd = [f for f in d.filenames if f.startswith("Miargyrite__altered")]
-    assert rruff_sample_ids(odd).tolist() == ["Miargyrite__altered"] * len(odd)
+    assert rruff_sample_id(odd).tolist() == ["Miargyrite__altered"] * len(odd)
+    with pytest.warns(FutureWarning, match="rruff_sample_id\\(filenames\\)"):
+        from sklearn_raman.model_selection import rruff_sample_ids
+
+        assert rruff_sample_ids(odd).tolist() == rruff_sample_id(odd).tolist()
     # a random split leaves most test spectra with a sibling of their sample in
     # training; a grouped split none
     train, test = next(PaperSplit(random_state=0).split(d.X, d.y))

@@ -28,7 +28,7 @@ def test_cosine_search_equals_1nn_cosine(spectra):
 
 def test_pearson_equals_1nn_correlation(spectra):
     X_train, X_test, y_train, _ = spectra
-    lib = LibrarySearchClassifier("pearson").fit(X_train, y_train)
+    lib = LibrarySearchClassifier(metric="pearson").fit(X_train, y_train)
     knn = KNeighborsClassifier(1, metric="correlation").fit(X_train, y_train)
     np.testing.assert_array_equal(lib.predict(X_test), knn.predict(X_test))
 
@@ -36,7 +36,7 @@ def test_pearson_equals_1nn_correlation(spectra):
 def test_search_hits_sorted_and_self_match(spectra):
     X_train, _, y_train, _ = spectra
     for metric in ("cosine", "pearson", "hqi"):
-        lib = LibrarySearchClassifier(metric, derivative=metric == "hqi").fit(
+        lib = LibrarySearchClassifier(metric=metric, derivative=metric == "hqi").fit(
             X_train, y_train
         )
         scores, idx = lib.search(X_train[:10], k=4)
@@ -48,8 +48,14 @@ def test_search_hits_sorted_and_self_match(spectra):
 
 def test_hqi_is_squared_cosine(spectra):
     X_train, X_test, y_train, _ = spectra
-    cos = LibrarySearchClassifier("cosine").fit(X_train, y_train).class_scores(X_test)
-    hqi = LibrarySearchClassifier("hqi").fit(X_train, y_train).class_scores(X_test)
+    cos = (
+        LibrarySearchClassifier(metric="cosine")
+        .fit(X_train, y_train)
+        .class_scores(X_test)
+    )
+    hqi = (
+        LibrarySearchClassifier(metric="hqi").fit(X_train, y_train).class_scores(X_test)
+    )
     positive = cos > 0
     np.testing.assert_allclose(hqi[positive], cos[positive] ** 2, rtol=1e-5)
 

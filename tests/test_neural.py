@@ -7,7 +7,6 @@ import torch
 from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import Pipeline
-from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import MinMaxPerSpectrum, ShiftNoiseAugmenter, make_spectra
 from sklearn_raman.neural import (
@@ -17,7 +16,7 @@ from sklearn_raman.neural import (
     resolve_device,
 )
 
-CLASSES = list(NET_PARAMS)
+CLASSES = list(CLASSIFIERS)
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +31,32 @@ def easy():
 
 
 def test_every_classifier_is_registered():
-    assert set(CLASSIFIERS) == set(NET_PARAMS)
+    # the registry is the one list: every concrete deep classifier is in it, with
+    # a tiny test configuration, a command-line name and a lazy top-level name
+    import sklearn_raman
+    from sklearn_raman import _registry
+    from sklearn_raman.benchmark import model_names
+    from sklearn_raman.neural import SpectrumNetClassifier
+
+    def concrete(cls):
+        found = {cls} if cls._network is not None else set()
+        for sub in cls.__subclasses__():
+            found |= concrete(sub)
+        return found
+
+    assert set(CLASSIFIERS) == concrete(SpectrumNetClassifier)
+    assert [c.__name__ for c in CLASSIFIERS] == list(_registry.NAMES)
+    for cls, entry in zip(CLASSIFIERS, _registry.DEEP_CLASSIFIERS):
+        assert cls._get_test_params() and entry.cli in model_names()
+        assert getattr(sklearn_raman, cls.__name__) is cls
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_learns_easy_spectra(cls, easy):
     X_train, X_test, y_train, y_test = easy
-    clf = tiny(cls, max_epochs=30, lr=NET_PARAMS[cls].get("lr", 3e-3)).fit(
-        X_train, y_train
-    )
+    clf = cls._create_test_instance(
+        max_epochs=30, lr=cls._get_test_params().get("lr", 3e-3)
+    ).fit(X_train, y_train)
     assert clf.score(X_test, y_test) > 0.9
     assert set(clf.classes_) == {"calcite", "quartz", "albite", "gypsum"}
     proba = clf.predict_proba(X_test)
@@ -71,19 +87,19 @@ def test_cuda_request_without_cuda_trains_on_cpu(easy):
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     with pytest.warns(UserWarning, match="CUDA is not available"):
-        clf = tiny(SEResNet1DClassifier, max_epochs=1, device="cuda").fit(
-            X_train, y_train
-        )
+        clf = SEResNet1DClassifier._create_test_instance(
+            max_epochs=1, device="cuda"
+        ).fit(X_train, y_train)
     assert clf.device_ == "cpu" and clf.net_.module_.autocast_dtype is None
 
 
 def test_mixed_precision_only_on_cuda(easy, monkeypatch):
     X_train, _, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=1).fit(X_train, y_train)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=1).fit(X_train, y_train)
     assert clf.net_.module_.autocast_dtype is None  # CPU: full precision
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
-    net = clf._make_net(clf.module_, "cuda")
+    net = clf._skorch_net(clf.module_, "cuda")
     assert net.module.autocast_dtype is torch.bfloat16
     # on a CPU tensor the autocast branch is skipped: same logits as the bare net
     x = torch.tensor(X_train[:4])
@@ -93,7 +109,9 @@ def test_mixed_precision_only_on_cuda(easy, monkeypatch):
 
 def test_fine_tune_to_new_label_set(easy):
     X_train, X_test, y_train, y_test = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=30, lr=3e-3).fit(X_train, y_train)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=30, lr=3e-3).fit(
+        X_train, y_train
+    )
     assert clf.score(X_test, y_test) > 0.9  # features worth transferring
     frozen_before = [p.clone() for p in clf.module_.features.parameters()]
     new_y = np.where(np.isin(y_train, ["calcite", "quartz"]), "carbonate-ish", "other")
@@ -119,7 +137,10 @@ def test_grid_search_in_pipeline_with_string_labels(easy):
     pipe = Pipeline(
         [
             ("norm", MinMaxPerSpectrum()),
-            ("cnn", tiny(SEResNet1DClassifier, max_epochs=10, batch_size=8)),
+            (
+                "cnn",
+                SEResNet1DClassifier._create_test_instance(max_epochs=10, batch_size=8),
+            ),
         ]
     )
     grid = GridSearchCV(
@@ -138,7 +159,12 @@ def test_cross_val_score_beats_chance():
     pipe = Pipeline(
         [
             ("norm", MinMaxPerSpectrum()),
-            ("cnn", tiny(SEResNet1DClassifier, max_epochs=20, lr=3e-3, batch_size=8)),
+            (
+                "cnn",
+                SEResNet1DClassifier._create_test_instance(
+                    max_epochs=20, lr=3e-3, batch_size=8
+                ),
+            ),
         ]
     )
     scores = cross_val_score(pipe, X, y, cv=3)
@@ -161,7 +187,7 @@ def test_inside_imblearn_pipeline_with_augmenter(monkeypatch):
         [
             ("norm", MinMaxPerSpectrum()),
             ("augment", ShiftNoiseAugmenter(random_state=0)),
-            ("cnn", tiny(SEResNet1DClassifier, max_epochs=5)),
+            ("cnn", SEResNet1DClassifier._create_test_instance(max_epochs=5)),
         ]
     ).fit(X, y)
     assert seen == [[40, 40, 40]]  # the net trained on the balanced, augmented set
@@ -174,9 +200,9 @@ def test_inside_imblearn_pipeline_with_augmenter(monkeypatch):
 @pytest.mark.parametrize("schedule", ["cosine", "onecycle", "plateau"])
 def test_lr_schedules(easy, schedule):
     X_train, _, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=3, lr_schedule=schedule).fit(
-        X_train, y_train
-    )
+    clf = SEResNet1DClassifier._create_test_instance(
+        max_epochs=3, lr_schedule=schedule
+    ).fit(X_train, y_train)
     lrs = [group["lr"] for group in clf.net_.optimizer_.param_groups]
     if schedule != "plateau":
         assert lrs[0] != pytest.approx(clf.lr)
@@ -187,8 +213,7 @@ def test_lr_schedules(easy, schedule):
         scheduler.lr_scheduler_, torch.optim.lr_scheduler.ReduceLROnPlateau
     )
     # a loss that cannot improve (a rate of 1e-6) is a plateau: the rate drops
-    stuck = tiny(
-        SEResNet1DClassifier,
+    stuck = SEResNet1DClassifier._create_test_instance(
         max_epochs=8,
         lr=1e-6,
         patience=3,
@@ -201,8 +226,7 @@ def test_lr_schedules(easy, schedule):
 
 def test_training_options(easy):
     X_train, _, y_train, _ = easy
-    clf = tiny(
-        SEResNet1DClassifier,
+    clf = SEResNet1DClassifier._create_test_instance(
         max_epochs=3,
         validation_fraction=0,
         class_weight="balanced",
@@ -218,33 +242,44 @@ def test_training_options(easy):
     assert clf.net_.criterion_.label_smoothing == 0.1
     assert clf.net_.criterion_.weight is not None
     with pytest.raises(ValueError, match="augment takes the keys"):
-        tiny(SEResNet1DClassifier, augment={"shfit": 2}).fit(X_train, y_train)
+        SEResNet1DClassifier._create_test_instance(augment={"shfit": 2}).fit(
+            X_train, y_train
+        )
     with pytest.raises(ValueError, match="not a class of y"):
-        tiny(SEResNet1DClassifier, class_weight={"basalt": 2}).fit(X_train, y_train)
+        SEResNet1DClassifier._create_test_instance(class_weight={"basalt": 2}).fit(
+            X_train, y_train
+        )
 
 
 def test_early_stopping_restores_best_weights(easy):
     X_train, _, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=40, patience=2, lr=3e-3).fit(
-        X_train, y_train
-    )
+    clf = SEResNet1DClassifier._create_test_instance(
+        max_epochs=40, patience=2, lr=3e-3
+    ).fit(X_train, y_train)
     history = clf.history_
     assert len(history) < 40
     best = max(h["valid_acc"] for h in history)
     # the weights kept are those of the best epoch: they score its accuracy on
     # the validation split (drawn as in fit)
-    encoder, y_enc = clf._check_targets(y_train)
-    _, _, X_valid, y_valid = clf._split(X_train, y_enc, clf._seed())
-    valid_acc = (clf.predict(X_valid) == encoder.classes_[y_valid]).mean()
+    from sklearn_raman._split import per_class_split
+    from sklearn_raman.neural._device import draw_seed
+
+    rng = np.random.RandomState(draw_seed(clf.random_state))
+    _, valid = per_class_split(y_train, clf.validation_fraction, rng)
+    valid_acc = (clf.predict(X_train[valid]) == y_train[valid]).mean()
     assert valid_acc == pytest.approx(best)
     assert len(history) - 1 > int(np.argmax([h["valid_acc"] for h in history]))
 
 
 def test_deep_supervision_of_drcnn(easy):
     X_train, _, y_train, _ = easy
-    clf = tiny(DRCNNClassifier, max_epochs=1, alpha=0.5).fit(X_train, y_train)
+    clf = DRCNNClassifier._create_test_instance(max_epochs=1, alpha=0.5).fit(
+        X_train, y_train
+    )
     assert clf.net_.module_.deep_supervision and clf.net_.criterion_.alpha == 0.5
-    plain = tiny(DRCNNClassifier, max_epochs=1, alpha=0.0).fit(X_train, y_train)
+    plain = DRCNNClassifier._create_test_instance(max_epochs=1, alpha=0.0).fit(
+        X_train, y_train
+    )
     assert not plain.net_.module_.deep_supervision
 
 
@@ -254,7 +289,7 @@ def test_mixed_precision_trains_in_bfloat16_and_predicts_in_float32(easy, monkey
 
     X_train, X_test, y_train, _ = easy
     monkeypatch.setattr(TrainingModule, "autocast_devices", ("cuda", "cpu"))
-    clf = tiny(SEResNet1DClassifier, max_epochs=1)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=1)
     dtypes = []
     real_build = clf._build_module
 
@@ -279,7 +314,7 @@ def test_mixed_precision_trains_in_bfloat16_and_predicts_in_float32(easy, monkey
 def test_prediction_runs_without_tf32(easy, monkeypatch):
     # cuDNN's default TF32 convolutions would make GPU and CPU predictions differ
     X_train, X_test, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=1).fit(X_train, y_train)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=1).fit(X_train, y_train)
     monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", True)
     seen = []
     clf.module_.features[0].register_forward_hook(
@@ -294,7 +329,7 @@ def test_prediction_runs_without_tf32(easy, monkeypatch):
 
 def test_fine_tune_keeps_frozen_batch_norm_statistics(easy):
     X_train, _, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=3).fit(X_train, y_train)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=3).fit(X_train, y_train)
     before = {k: v.clone() for k, v in clf.module_.features.state_dict().items()}
     assert any("running_mean" in k for k in before)
     rng = np.random.default_rng(0)
@@ -315,16 +350,20 @@ def test_fine_tune_keeps_frozen_batch_norm_statistics(easy):
 
 def test_verbose_prints_epoch_table(easy, capsys):
     X_train, _, y_train, _ = easy
-    tiny(SEResNet1DClassifier, max_epochs=2, verbose=0).fit(X_train, y_train)
+    SEResNet1DClassifier._create_test_instance(max_epochs=2, verbose=0).fit(
+        X_train, y_train
+    )
     assert capsys.readouterr().out == ""
-    tiny(SEResNet1DClassifier, max_epochs=2, verbose=1).fit(X_train, y_train)
+    SEResNet1DClassifier._create_test_instance(max_epochs=2, verbose=1).fit(
+        X_train, y_train
+    )
     out = capsys.readouterr().out
     assert re.search(r"epoch\s+train_loss\s+valid_acc\s+valid_loss", out)
 
 
 def test_bad_input_errors(easy):
     X_train, X_test, y_train, _ = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=1)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=1)
     with pytest.raises(ValueError, match="at least 2 classes; got 1 class"):
         clf.fit(X_train, np.full(len(X_train), "calcite"))
     X_nan = X_train.copy()
@@ -352,10 +391,14 @@ class _Compiled(torch.nn.Module):
 
 def test_compile_trains_the_compiled_module_and_keeps_the_eager_one(easy, monkeypatch):
     X_train, X_test, y_train, _ = easy
-    plain = tiny(SEResNet1DClassifier, max_epochs=3).fit(X_train, y_train)
+    plain = SEResNet1DClassifier._create_test_instance(max_epochs=3).fit(
+        X_train, y_train
+    )
     monkeypatch.setattr(torch, "compile", _Compiled)
     _Compiled.calls.clear()
-    clf = tiny(SEResNet1DClassifier, max_epochs=3, compile=True).fit(X_train, y_train)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=3, compile=True).fit(
+        X_train, y_train
+    )
     assert "TrainingModule" in _Compiled.calls
     assert not isinstance(clf.net_.module_, _Compiled)
     assert not isinstance(clf.net_.criterion_, _Compiled)
@@ -369,6 +412,8 @@ def test_compile_trains_the_compiled_module_and_keeps_the_eager_one(easy, monkey
 @pytest.mark.slow
 def test_compile_for_real(easy):
     X_train, X_test, y_train, y_test = easy
-    clf = tiny(SEResNet1DClassifier, max_epochs=5, compile=True).fit(X_train, y_train)
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=5, compile=True).fit(
+        X_train, y_train
+    )
     assert clf.score(X_test, y_test) > 0.8
     pickle.loads(pickle.dumps(clf)).predict(X_test)

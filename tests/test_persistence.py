@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 import torch
 from skorch.exceptions import DeviceWarning
-from tiny_nets import NET_PARAMS, tiny
 
 from sklearn_raman import (
     LibrarySearchClassifier,
@@ -22,9 +21,9 @@ from sklearn_raman import (
     classical_baselines,
     make_spectra,
 )
-from sklearn_raman.neural import SEResNet1DClassifier, VGG1DClassifier
+from sklearn_raman.neural import CLASSIFIERS, SEResNet1DClassifier, VGG1DClassifier
 
-DEEP = list(NET_PARAMS)
+DEEP = list(CLASSIFIERS)
 CLASSICAL = {
     **{
         name: (lambda n=name: classical_baselines(random_state=0)[n])
@@ -78,12 +77,14 @@ def test_the_matrix_covers_every_classifier():
 def test_deep_same_random_state_same_predictions(cls, data):
     X_train, X_test, y_train = data
     state = torch.get_rng_state()
-    a = tiny(cls, max_epochs=3, augment=True).fit(X_train, y_train)
+    a = cls._create_test_instance(max_epochs=3, augment=True).fit(X_train, y_train)
     assert torch.equal(torch.get_rng_state(), state)  # global RNG untouched
-    b = tiny(cls, max_epochs=3, augment=True).fit(X_train, y_train)
+    b = cls._create_test_instance(max_epochs=3, augment=True).fit(X_train, y_train)
     np.testing.assert_array_equal(a.predict_proba(X_test), b.predict_proba(X_test))
     np.testing.assert_array_equal(a.predict(X_test), b.predict(X_test))
-    c = tiny(cls, max_epochs=3, augment=True, random_state=1).fit(X_train, y_train)
+    c = cls._create_test_instance(max_epochs=3, augment=True, random_state=1).fit(
+        X_train, y_train
+    )
     assert not np.array_equal(a.predict_proba(X_test), c.predict_proba(X_test))
 
 
@@ -106,13 +107,15 @@ def _round_trips(model, tmp_path):
 @pytest.mark.parametrize("cls", DEEP, ids=lambda c: c.__name__)
 def test_deep_pickle_joblib_safetensors(cls, data, tmp_path):
     X_train, X_test, y_train = data
-    model = tiny(cls, max_epochs=2).fit(X_train, y_train)
+    model = cls._create_test_instance(max_epochs=2).fit(X_train, y_train)
     expected = model.predict_proba(X_test)
     for how, loaded in _round_trips(model, tmp_path):
         np.testing.assert_array_equal(loaded.predict_proba(X_test), expected, how)
         np.testing.assert_array_equal(loaded.predict(X_test), model.predict(X_test))
     model.save_weights(tmp_path / "model.safetensors")
-    fresh = tiny(cls, max_epochs=2).load_weights(tmp_path / "model.safetensors")
+    fresh = cls._create_test_instance(max_epochs=2).load_weights(
+        tmp_path / "model.safetensors"
+    )
     np.testing.assert_array_equal(fresh.classes_, model.classes_)
     assert fresh.n_features_in_ == X_train.shape[1]
     np.testing.assert_array_equal(fresh.predict(X_test), model.predict(X_test))
@@ -139,7 +142,7 @@ def test_cuda_trained_model_loads_on_cpu(cls, data, monkeypatch):
     pickling, as torch does on a GPU machine; everything else stays on the CPU.
     """
     X_train, X_test, y_train = data
-    model = tiny(cls, max_epochs=2).fit(X_train, y_train)
+    model = cls._create_test_instance(max_epochs=2).fit(X_train, y_train)
     expected = model.predict_proba(X_test)
     on_gpu = {
         t.untyped_storage().data_ptr() for t in model.module_.state_dict().values()
@@ -174,12 +177,12 @@ def test_cuda_trained_model_loads_on_cpu(cls, data, monkeypatch):
 def test_load_weights_into_another_shape(cls, data, tmp_path):
     X_train, _, y_train = data
     path = tmp_path / "weights.safetensors"
-    tiny(cls, max_epochs=1).fit(X_train, y_train).save_weights(path)
-    other = tiny(cls, **OTHER_SHAPE[cls.__name__])
+    cls._create_test_instance(max_epochs=1).fit(X_train, y_train).save_weights(path)
+    other = cls._create_test_instance(**OTHER_SHAPE[cls.__name__])
     with pytest.raises(ValueError, match=f"do not fit this {cls.__name__}"):
         other.load_weights(path)
     foreign = (
         SEResNet1DClassifier if cls is not SEResNet1DClassifier else VGG1DClassifier
     )
     with pytest.raises(ValueError, match=f"holds a {cls.__name__} network"):
-        tiny(foreign).load_weights(path)
+        foreign._create_test_instance().load_weights(path)

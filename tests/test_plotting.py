@@ -8,7 +8,6 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from tiny_nets import tiny  # noqa: E402
 
 from sklearn_raman import LeNet1DClassifier, make_spectra  # noqa: E402
 from sklearn_raman.plotting import (  # noqa: E402
@@ -80,12 +79,16 @@ def test_plot_saliency(data):
 
 def test_plot_training_history(data):
     X, y, _ = data
-    clf = tiny(LeNet1DClassifier, max_epochs=3, validation_fraction=0.25).fit(X, y)
+    clf = LeNet1DClassifier._create_test_instance(
+        max_epochs=3, validation_fraction=0.25
+    ).fit(X, y)
     ax = plot_training_history(clf)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["train loss", "valid loss", "valid acc"]
     assert list(ax.get_lines()[0].get_xdata()) == [1, 2, 3]
-    plain = tiny(LeNet1DClassifier, max_epochs=2, validation_fraction=0.0).fit(X, y)
+    plain = LeNet1DClassifier._create_test_instance(
+        max_epochs=2, validation_fraction=0.0
+    ).fit(X, y)
     ax = plot_training_history(plain.history_)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train loss"]
     with pytest.raises(TypeError, match="skorch History"):

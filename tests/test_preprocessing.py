@@ -182,13 +182,15 @@ def test_cropper_descending_axis():
 def test_savgol_derivative_uses_axis_spacing():
     wn = np.linspace(100, 200, 51)  # step 2
     X = np.vstack([3 * wn, wn**2])
-    d1 = SavitzkyGolay(7, 2, deriv=1, wavenumbers=wn).fit_transform(X)
+    d1 = SavitzkyGolay(
+        window_length=7, polyorder=2, deriv=1, wavenumbers=wn
+    ).fit_transform(X)
     np.testing.assert_allclose(d1[0], 3.0, atol=1e-9)
     np.testing.assert_allclose(d1[1], 2 * wn, rtol=1e-6)
     # descending axis: the derivative is still with respect to the wavenumber
-    d1_desc = SavitzkyGolay(7, 2, deriv=1, wavenumbers=wn[::-1]).fit_transform(
-        X[:, ::-1]
-    )
+    d1_desc = SavitzkyGolay(
+        window_length=7, polyorder=2, deriv=1, wavenumbers=wn[::-1]
+    ).fit_transform(X[:, ::-1])
     np.testing.assert_allclose(d1_desc[1], 2 * wn[::-1], rtol=1e-6)
 
 
@@ -223,7 +225,7 @@ def test_known_polynomial_baseline_removed():
     t = (wn - 1000) / 800
     baseline = 2.0 + 1.5 * t - 0.8 * t**2 + 0.6 * t**3
     corrected = BaselineCorrector(
-        "imodpoly", {"poly_order": 3}, wavenumbers=wn
+        method="imodpoly", method_params={"poly_order": 3}, wavenumbers=wn
     ).fit_transform(peaks + baseline)
     residual = np.abs(corrected - peaks).max(axis=1) / peaks.max(axis=1)
     assert residual.max() < 0.01
@@ -234,7 +236,9 @@ def test_every_baseline_method_removes_a_slope(method):
     wn = np.linspace(0, 1000, 500)
     x = np.exp(-0.5 * ((wn - 500) / 8) ** 2) + 1.0 + 0.002 * wn
     params = {"snip": {"max_half_window": 40}}.get(method)
-    out = BaselineCorrector(method, params, wavenumbers=wn).fit_transform([x])[0]
+    out = BaselineCorrector(
+        method=method, method_params=params, wavenumbers=wn
+    ).fit_transform([x])[0]
     assert abs(np.median(out)) < 0.1  # background gone ...
     assert out[250] > 0.8  # ... band kept
 
@@ -245,13 +249,13 @@ def test_baseline_fitter_built_once_and_unknown_method():
     est.transform(np.ones((3, 50)))
     assert est.baseline_fitter_ is fitter
     with pytest.raises(ValueError, match="unknown method 'nope'"):
-        BaselineCorrector("nope").fit(np.ones((3, 50)))
+        BaselineCorrector(method="nope").fit(np.ones((3, 50)))
 
 
 def test_baseline_parallel_matches_serial():
     X, _ = make_spectra(n_classes=2, n_samples_per_class=70, random_state=0)
-    serial = BaselineCorrector("arpls").fit_transform(X)
-    parallel = BaselineCorrector("arpls", n_jobs=2).fit_transform(X)
+    serial = BaselineCorrector(method="arpls").fit_transform(X)
+    parallel = BaselineCorrector(method="arpls", n_jobs=2).fit_transform(X)
     np.testing.assert_allclose(serial, parallel)
 
 

@@ -44,9 +44,9 @@ TRANSFORMERS = {
     "snv": lambda wn: StandardNormalVariate(),
     "vector": lambda wn: VectorNormalizer(),
     "savgol": lambda wn: SavitzkyGolay(window_length=5, polyorder=2),
-    "baseline": lambda wn: BaselineCorrector("modpoly", wavenumbers=wn),
+    "baseline": lambda wn: BaselineCorrector(method="modpoly", wavenumbers=wn),
     "cosmic": lambda wn: CosmicRayRemover(),
-    "cropper": lambda wn: Cropper(wn[2], wn[-3], wavenumbers=wn),
+    "cropper": lambda wn: Cropper(lower=wn[2], upper=wn[-3], wavenumbers=wn),
     "resampler": lambda wn: SpectrumResampler(
         start=wn[0], stop=wn[-1], step=(wn[-1] - wn[0]) / 17, wavenumbers=wn
     ),

@@ -5,7 +5,6 @@ import pytest
 from sklearn.metrics import f1_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
-from tiny_nets import tiny
 
 from sklearn_raman import LeNet1DClassifier, MinMaxPerSpectrum, make_spectra
 from sklearn_raman.robustness import add_noise, noise_robustness
@@ -71,7 +70,9 @@ def test_accuracy_falls_with_the_snr(split):
 
 def test_deep_pipeline_and_scoring(split):
     X_train, X_test, y_train, y_test = split
-    pipe = make_pipeline(MinMaxPerSpectrum(), tiny(LeNet1DClassifier, max_epochs=5))
+    pipe = make_pipeline(
+        MinMaxPerSpectrum(), LeNet1DClassifier._create_test_instance(max_epochs=5)
+    )
     pipe.fit(X_train, y_train)
     result = noise_robustness(
         pipe,

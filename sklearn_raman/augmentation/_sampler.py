@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import FLOAT_DTYPES, validate_data
 
 from .._axis import feature_axis, reject_ragged
+from .._noise import SCALE, SHIFT, SNR_DB
 from ._spectra import augment_spectra
 
 
@@ -96,10 +97,10 @@ class ShiftNoiseAugmenter(BaseOverSampler):
         *,
         sampling_strategy="auto",
         multiplier: float = 1.0,
-        shift: float = 2.0,
-        snr_db: float | None = 40.0,
+        shift: float = SHIFT,
+        snr_db: float | None = SNR_DB,
         noise_std: float | None = None,
-        scale: tuple[float, float] = (0.9, 1.1),
+        scale: tuple[float, float] = SCALE,
         baseline_drift: float = 0.0,
         wavenumbers=None,
         random_state=None,

@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._axis import as_axis
-from .._noise import noise_std
+from .._noise import SCALE, SHIFT, SNR_DB
+from .._noise import noise_std as _noise_std
 
 
 def noise_sigma(X: np.ndarray, snr_db: float) -> np.ndarray:
@@ -16,7 +17,7 @@ def noise_sigma(X: np.ndarray, snr_db: float) -> np.ndarray:
     ``sigma = range / 10 ** (snr_db / 20)``: at 40 dB a [0, 1] spectrum gets
     noise of std 0.01 (the package's one SNR, see ``sklearn_raman._noise``).
     """
-    return noise_std(np.ptp(X, axis=1, keepdims=True), snr_db)
+    return _noise_std(np.ptp(X, axis=1, keepdims=True), snr_db)
 
 
 def shift_spectra(X: np.ndarray, shifts: np.ndarray, axis: np.ndarray) -> np.ndarray:
@@ -46,10 +47,10 @@ def shift_spectra(X: np.ndarray, shifts: np.ndarray, axis: np.ndarray) -> np.nda
 def augment_spectra(
     X,
     *,
-    shift: float = 2.0,
-    snr_db: float | None = 40.0,
+    shift: float = SHIFT,
+    snr_db: float | None = SNR_DB,
     noise_std: float | None = None,
-    scale: tuple[float, float] = (0.9, 1.1),
+    scale: tuple[float, float] = SCALE,
     baseline_drift: float = 0.0,
     wavenumbers=None,
     random_state=None,

@@ -209,22 +209,23 @@ def read_table(
     )
 
 
-def rruff_sample_id(name: str) -> str:
+def rruff_sample_id(name):
     """Physical sample id of a RRUFF file name, e.g. ``"R040063"``.
 
     The id is the second ``__`` field of a RRUFF name without its sub-sample
     suffix (``R040063-4`` -> ``R040063``, ``X050012.3`` -> ``X050012``). Names whose
-    second field is no id (``Miargyrite__altered__...``) give ``"mineral__field"``;
-    names that are not RRUFF-style give the file stem.
+    second field is no id (``Miargyrite__altered__...``) give ``"mineral__field"``,
+    so each stays a group of its own; names that are not RRUFF-style give the
+    file stem.
 
     Parameters
     ----------
-    name : str
-        File name or path.
+    name : str, path-like or iterable of them
+        File name or path, or several.
 
     Returns
     -------
-    sample_id : str
+    sample_id : str, or ndarray of str for several names
 
     Examples
     --------
@@ -233,7 +234,15 @@ def rruff_sample_id(name: str) -> str:
     'R040063'
     >>> rruff_sample_id("Miargyrite__altered__Raman__532__0__unoriented__x.txt")
     'Miargyrite__altered'
+    >>> rruff_sample_id(["Albite__R040068-1__a.txt", "Albite__R040068-2__b.txt"])
+    array(['R040068', 'R040068'], dtype='<U7')
     """
+    if not isinstance(name, str | os.PathLike):
+        return np.asarray([_rruff_sample_id(n) for n in name])
+    return _rruff_sample_id(name)
+
+
+def _rruff_sample_id(name) -> str:
     stem = Path(str(name)).name
     parts = stem.split("__")
     if len(parts) < 2:

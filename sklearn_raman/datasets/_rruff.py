@@ -65,6 +65,6 @@ def load_rruff_sang2021(path: str | os.PathLike, subset: int = 1) -> Bunch:
         X=np.ascontiguousarray(arrays["X"][keep], dtype=np.float32),
         y=arrays["y"][keep].astype(str),
         wavenumbers=arrays["wavenumbers"].astype(np.float64),
-        groups=np.asarray([rruff_sample_id(f) for f in filenames]),
+        groups=rruff_sample_id(filenames),
         filenames=filenames,
     )

@@ -90,8 +90,8 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        metric: str = "cosine",
         *,
+        metric: str = "cosine",
         derivative: bool = False,
         reject_threshold: float | None = None,
         unknown_label=None,

@@ -1,44 +1,20 @@
-"""Deep spectrum classifiers: scikit-learn estimators training torch nets via skorch."""
+"""Deep spectrum classifiers: scikit-learn estimators training torch nets via skorch.
 
-from ._base import SpectrumNetClassifier, resolve_device
-from ._compact import CompactResNet1DClassifier
-from ._drcnn import DRCNNClassifier
-from ._reference import (
-    AlexNet1DClassifier,
-    DeepCIDClassifier,
-    LeNet1DClassifier,
-    LiuCNNClassifier,
-    ZhangCNNClassifier,
-)
-from ._resnet import ResNet1DClassifier, SEResNet1DClassifier
-from ._vgg import VGG1DClassifier
+The classifiers are listed once, in ``sklearn_raman._registry``; ``CLASSIFIERS``
+holds them in that order.
+"""
 
-#: every deep classifier of the package, by class name
-CLASSIFIERS = (
-    CompactResNet1DClassifier,
-    VGG1DClassifier,
-    DRCNNClassifier,
-    SEResNet1DClassifier,
-    ResNet1DClassifier,
-    LiuCNNClassifier,
-    DeepCIDClassifier,
-    ZhangCNNClassifier,
-    LeNet1DClassifier,
-    AlexNet1DClassifier,
-)
+from .._registry import DEEP_CLASSIFIERS, load
+from ._base import SpectrumNetClassifier
+from ._device import resolve_device
+
+#: every deep classifier of the package, in the registry's order
+CLASSIFIERS = tuple(load(entry) for entry in DEEP_CLASSIFIERS)
+globals().update({cls.__name__: cls for cls in CLASSIFIERS})
 
 __all__ = [
     "CLASSIFIERS",
-    "AlexNet1DClassifier",
-    "CompactResNet1DClassifier",
-    "DRCNNClassifier",
-    "DeepCIDClassifier",
-    "LeNet1DClassifier",
-    "LiuCNNClassifier",
-    "ResNet1DClassifier",
-    "SEResNet1DClassifier",
     "SpectrumNetClassifier",
-    "VGG1DClassifier",
-    "ZhangCNNClassifier",
     "resolve_device",
+    *(cls.__name__ for cls in CLASSIFIERS),
 ]

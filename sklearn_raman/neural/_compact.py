@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..nn import CompactResNet1D
-from ._base import (
-    DROPOUT,
-    POSITIVE,
-    POSITIVE_INT,
-    SEQUENCE,
-    SpectrumNetClassifier,
-)
+from ._base import SpectrumNetClassifier
+from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
 
 
 class CompactResNet1DClassifier(SpectrumNetClassifier):
@@ -85,64 +78,28 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
     True
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        channels=SEQUENCE,
-        kernel_sizes=SEQUENCE,
-        width=POSITIVE,
-        head_channels=POSITIVE_INT,
-        se_reduction=[*POSITIVE_INT, None],
-        dropout=DROPOUT,
-    )
+    _network = CompactResNet1D
+    _network_constraints = {
+        "channels": SEQUENCE,
+        "kernel_sizes": SEQUENCE,
+        "width": POSITIVE,
+        "head_channels": POSITIVE_INT,
+        "se_reduction": [*POSITIVE_INT, None],
+        "dropout": DROPOUT,
+    }
+    _recipe_defaults = {
+        "lr": 2e-3,
+        "max_epochs": 40,
+        "batch_size": 64,
+        "optimizer": "adamw",
+        "weight_decay": 1e-2,
+        "lr_schedule": "onecycle",
+        "patience": None,
+        "validation_fraction": 0.0,
+        "label_smoothing": 0.1,
+        "augment": True,
+    }
 
-    def __init__(
-        self,
-        *,
-        channels: Sequence[int] = (16, 32, 64, 128, 128),
-        kernel_sizes: Sequence[int] = (7, 7, 5, 5, 3),
-        width: float = 1.0,
-        head_channels: int = 32,
-        se_reduction: int | None = 8,
-        dropout: float = 0.3,
-        lr: float = 2e-3,
-        max_epochs: int = 40,
-        batch_size: int = 64,
-        optimizer="adamw",
-        weight_decay: float = 1e-2,
-        lr_schedule: str | None = "onecycle",
-        patience: int | None = None,
-        validation_fraction: float = 0.0,
-        label_smoothing: float = 0.1,
-        augment=True,
-        **kwargs,
-    ):
-        super().__init__(
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            lr_schedule=lr_schedule,
-            patience=patience,
-            validation_fraction=validation_fraction,
-            label_smoothing=label_smoothing,
-            augment=augment,
-            **kwargs,
-        )
-        self.channels = channels
-        self.kernel_sizes = kernel_sizes
-        self.width = width
-        self.head_channels = head_channels
-        self.se_reduction = se_reduction
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return CompactResNet1D(
-            n_points,
-            n_classes,
-            channels=self.channels,
-            kernel_sizes=self.kernel_sizes,
-            width=self.width,
-            head_channels=self.head_channels,
-            se_reduction=self.se_reduction,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"channels": (8, 16, 16), "kernel_sizes": (5, 5, 3), "head_channels": 8}

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
 from ..nn import DRCNN
-from ._base import (
-    DROPOUT,
-    POSITIVE,
-    POSITIVE_INT,
-    SEQUENCE,
-    SpectrumNetClassifier,
-)
+from ._base import SpectrumNetClassifier
+from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
 
 
 class DRCNNClassifier(SpectrumNetClassifier):
@@ -52,40 +46,18 @@ class DRCNNClassifier(SpectrumNetClassifier):
     (2, 3)
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        recursions=POSITIVE_INT,
-        width=POSITIVE,
-        dense_units=SEQUENCE,
-        dropout=DROPOUT,
-        alpha=[Interval(Real, 0, 1, closed="both")],
-    )
+    _network = DRCNN
+    _network_constraints = {
+        "recursions": POSITIVE_INT,
+        "width": POSITIVE,
+        "dense_units": SEQUENCE,
+        "dropout": DROPOUT,
+    }
+    _extra_params = {"alpha": (0.0, [Interval(Real, 0, 1, closed="both")])}
 
-    def __init__(
-        self,
-        *,
-        recursions: int = 9,
-        width: float = 1.0,
-        dense_units: Sequence[int] = (1024, 512),
-        dropout: float = 0.5,
-        alpha: float = 0.0,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.recursions = recursions
-        self.width = width
-        self.dense_units = dense_units
-        self.dropout = dropout
-        self.alpha = alpha
-
-    def _build_module(self, n_points, n_classes):
-        return DRCNN(
-            n_points,
-            n_classes,
-            recursions=self.recursions,
-            width=self.width,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"recursions": 2, "width": 0.0625, "dense_units": (32,), "alpha": 0.3}
 
     def _deep_supervision(self) -> float:
         return self.alpha

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..nn import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
-from ._base import (
-    DROPOUT,
-    POSITIVE,
-    POSITIVE_INT,
-    SEQUENCE,
-    SpectrumNetClassifier,
-)
+from ._base import SpectrumNetClassifier
+from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
 
 
 class LiuCNNClassifier(SpectrumNetClassifier):
@@ -32,31 +25,16 @@ class LiuCNNClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        width=POSITIVE, dense_units=POSITIVE_INT, dropout=DROPOUT
-    )
+    _network = LiuCNN
+    _network_constraints = {
+        "width": POSITIVE,
+        "dense_units": POSITIVE_INT,
+        "dropout": DROPOUT,
+    }
 
-    def __init__(
-        self,
-        *,
-        width: float = 1.0,
-        dense_units: int = 2048,
-        dropout: float = 0.5,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.width = width
-        self.dense_units = dense_units
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return LiuCNN(
-            n_points,
-            n_classes,
-            width=self.width,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"width": 0.25, "dense_units": 32}
 
 
 class DeepCIDClassifier(SpectrumNetClassifier):
@@ -77,31 +55,12 @@ class DeepCIDClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        width=POSITIVE, dense_units=POSITIVE_INT, dropout=DROPOUT
-    )
+    _network = DeepCID
+    _network_constraints = LiuCNNClassifier._network_constraints
 
-    def __init__(
-        self,
-        *,
-        width: float = 1.0,
-        dense_units: int = 1024,
-        dropout: float = 0.5,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.width = width
-        self.dense_units = dense_units
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return DeepCID(
-            n_points,
-            n_classes,
-            width=self.width,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"width": 0.25, "dense_units": 32}
 
 
 class ZhangCNNClassifier(SpectrumNetClassifier):
@@ -116,6 +75,8 @@ class ZhangCNNClassifier(SpectrumNetClassifier):
         Filters per block.
     width : float, default=1.0
         Filter multiplier.
+    kernel_size : int, default=5
+        Kernel size.
     dense_units : int, default=512
         Units of the hidden dense layer.
     dropout : float, default=0.5
@@ -124,37 +85,18 @@ class ZhangCNNClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        channels=SEQUENCE,
-        width=POSITIVE,
-        dense_units=POSITIVE_INT,
-        dropout=DROPOUT,
-    )
+    _network = ZhangCNN
+    _network_constraints = {
+        "channels": SEQUENCE,
+        "width": POSITIVE,
+        "kernel_size": POSITIVE_INT,
+        "dense_units": POSITIVE_INT,
+        "dropout": DROPOUT,
+    }
 
-    def __init__(
-        self,
-        *,
-        channels: Sequence[int] = (32, 64, 128, 256),
-        width: float = 1.0,
-        dense_units: int = 512,
-        dropout: float = 0.5,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.channels = channels
-        self.width = width
-        self.dense_units = dense_units
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return ZhangCNN(
-            n_points,
-            n_classes,
-            channels=self.channels,
-            width=self.width,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"width": 0.125, "dense_units": 32}
 
 
 class LeNet1DClassifier(SpectrumNetClassifier):
@@ -173,21 +115,12 @@ class LeNet1DClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        width=POSITIVE, dense_units=SEQUENCE
-    )
+    _network = LeNet1D
+    _network_constraints = {"width": POSITIVE, "dense_units": SEQUENCE}
 
-    def __init__(
-        self, *, width: float = 1.0, dense_units: Sequence[int] = (120, 84), **kwargs
-    ):
-        super().__init__(**kwargs)
-        self.width = width
-        self.dense_units = dense_units
-
-    def _build_module(self, n_points, n_classes):
-        return LeNet1D(
-            n_points, n_classes, width=self.width, dense_units=self.dense_units
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"dense_units": (32,)}
 
 
 class AlexNet1DClassifier(SpectrumNetClassifier):
@@ -208,28 +141,13 @@ class AlexNet1DClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        width=POSITIVE, dense_units=SEQUENCE, dropout=DROPOUT
-    )
+    _network = AlexNet1D
+    _network_constraints = {
+        "width": POSITIVE,
+        "dense_units": SEQUENCE,
+        "dropout": DROPOUT,
+    }
 
-    def __init__(
-        self,
-        *,
-        width: float = 1.0,
-        dense_units: Sequence[int] = (4096, 4096),
-        dropout: float = 0.5,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.width = width
-        self.dense_units = dense_units
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return AlexNet1D(
-            n_points,
-            n_classes,
-            width=self.width,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"width": 0.0625, "dense_units": (32,)}

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..nn import ResNet1D, SEResNet1D
-from ._base import (
-    DROPOUT,
-    POSITIVE,
-    POSITIVE_INT,
-    SEQUENCE,
-    SpectrumNetClassifier,
-)
+from ._base import SpectrumNetClassifier
+from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
 
 
 class ResNet1DClassifier(SpectrumNetClassifier):
@@ -36,41 +29,18 @@ class ResNet1DClassifier(SpectrumNetClassifier):
         Training parameters of :class:`SpectrumNetClassifier`.
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        blocks=SEQUENCE,
-        channels=SEQUENCE,
-        width=POSITIVE,
-        kernel_size=POSITIVE_INT,
-        dropout=DROPOUT,
-    )
+    _network = ResNet1D
+    _network_constraints = {
+        "blocks": SEQUENCE,
+        "channels": SEQUENCE,
+        "width": POSITIVE,
+        "kernel_size": POSITIVE_INT,
+        "dropout": DROPOUT,
+    }
 
-    def __init__(
-        self,
-        *,
-        blocks: Sequence[int] = (3, 4, 6, 3),
-        channels: Sequence[int] = (64, 128, 256, 512),
-        width: float = 1.0,
-        kernel_size: int = 3,
-        dropout: float = 0.0,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.blocks = blocks
-        self.channels = channels
-        self.width = width
-        self.kernel_size = kernel_size
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return ResNet1D(
-            n_points,
-            n_classes,
-            blocks=self.blocks,
-            channels=self.channels,
-            width=self.width,
-            kernel_size=self.kernel_size,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"channels": (8, 16), "blocks": (1, 1)}
 
 
 class SEResNet1DClassifier(SpectrumNetClassifier):
@@ -111,38 +81,12 @@ class SEResNet1DClassifier(SpectrumNetClassifier):
     True
     """
 
-    _parameter_constraints = {
-        **ResNet1DClassifier._parameter_constraints,
+    _network = SEResNet1D
+    _network_constraints = {
+        **ResNet1DClassifier._network_constraints,
         "se_reduction": POSITIVE_INT,
     }
 
-    def __init__(
-        self,
-        *,
-        blocks: Sequence[int] = (2, 2, 2, 2),
-        channels: Sequence[int] = (32, 64, 128, 256),
-        width: float = 1.0,
-        kernel_size: int = 7,
-        se_reduction: int = 8,
-        dropout: float = 0.2,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.blocks = blocks
-        self.channels = channels
-        self.width = width
-        self.kernel_size = kernel_size
-        self.se_reduction = se_reduction
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return SEResNet1D(
-            n_points,
-            n_classes,
-            blocks=self.blocks,
-            channels=self.channels,
-            width=self.width,
-            kernel_size=self.kernel_size,
-            se_reduction=self.se_reduction,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"channels": (8, 16), "blocks": (1, 1), "kernel_size": 5}

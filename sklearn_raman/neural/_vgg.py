@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..nn import VGG1D
-from ..nn.vgg import SANG2021_BLOCKS
-from ._base import (
-    DROPOUT,
-    POSITIVE,
-    SEQUENCE,
-    SpectrumNetClassifier,
-)
+from ._base import SpectrumNetClassifier
+from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
 
 
 class VGG1DClassifier(SpectrumNetClassifier):
@@ -28,6 +21,8 @@ class VGG1DClassifier(SpectrumNetClassifier):
         (256, 4), (512, 4), (512, 4)).
     width : float, default=1.0
         Channel multiplier (e.g. 0.25 for a 16-fold cheaper net on a CPU).
+    kernel_size : int, default=3
+        Convolution kernel size.
     dense_units : sequence of int, default=(512, 512)
         Units of the dense blocks.
     dropout : float, default=0.5
@@ -49,31 +44,15 @@ class VGG1DClassifier(SpectrumNetClassifier):
     (3,)
     """
 
-    _parameter_constraints = SpectrumNetClassifier._with_net_constraints(
-        blocks=SEQUENCE, width=POSITIVE, dense_units=SEQUENCE, dropout=DROPOUT
-    )
+    _network = VGG1D
+    _network_constraints = {
+        "blocks": SEQUENCE,
+        "width": POSITIVE,
+        "kernel_size": POSITIVE_INT,
+        "dense_units": SEQUENCE,
+        "dropout": DROPOUT,
+    }
 
-    def __init__(
-        self,
-        *,
-        blocks: Sequence[tuple[int, int]] = SANG2021_BLOCKS,
-        width: float = 1.0,
-        dense_units: Sequence[int] = (512, 512),
-        dropout: float = 0.5,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.blocks = blocks
-        self.width = width
-        self.dense_units = dense_units
-        self.dropout = dropout
-
-    def _build_module(self, n_points, n_classes):
-        return VGG1D(
-            n_points,
-            n_classes,
-            blocks=self.blocks,
-            width=self.width,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
-        )
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"blocks": ((16, 1),) * 5, "dense_units": (32,), "lr": 1e-3}

@@ -6,7 +6,7 @@ configuration as default, accepts inputs of shape (batch, n_points) or
 embedding) and ``classifier`` (the output layer).
 """
 
-from ._base import SpectrumNet, min_input_length
+from ._base import SpectrumNet, evaluating, min_input_length
 from .augment import SpectrumAugment
 from .compact import CompactResNet1D
 from .drcnn import DRCNN
@@ -30,5 +30,6 @@ __all__ = [
     "SpectrumNet",
     "SqueezeExcitation1D",
     "ZhangCNN",
+    "evaluating",
     "min_input_length",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -37,17 +39,25 @@ def positive_ints(name: str, values, *, allow_empty: bool = False) -> tuple[int,
     return tuple(int(v) for v in out)
 
 
-@torch.no_grad()
-def _probe(module: nn.Module, in_channels: int, length: int) -> torch.Size | None:
-    """Output shape of ``module`` on a zero input of ``length`` points, or None."""
+@contextmanager
+def evaluating(module: nn.Module):
+    """``module`` in eval mode for the block, then back to its former mode."""
     was_training = module.training
     module.eval()
     try:
-        return module(torch.zeros(1, in_channels, length)).shape
-    except RuntimeError:
-        return None
+        yield module
     finally:
         module.train(was_training)
+
+
+@torch.no_grad()
+def _probe(module: nn.Module, in_channels: int, length: int) -> torch.Size | None:
+    """Output shape of ``module`` on a zero input of ``length`` points, or None."""
+    with evaluating(module):
+        try:
+            return module(torch.zeros(1, in_channels, length)).shape
+        except RuntimeError:
+            return None
 
 
 def min_input_length(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._noise import noise_std
+from .._noise import SCALE, SHIFT, SNR_DB, noise_std
 
 
 class SpectrumAugment(nn.Module):
@@ -38,9 +38,9 @@ class SpectrumAugment(nn.Module):
 
     def __init__(
         self,
-        shift: float = 2.0,
-        snr_db: float | None = 40.0,
-        scale: tuple[float, float] | None = (0.9, 1.1),
+        shift: float = SHIFT,
+        snr_db: float | None = SNR_DB,
+        scale: tuple[float, float] | None = SCALE,
     ):
         super().__init__()
         if shift < 0:

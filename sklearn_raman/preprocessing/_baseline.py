@@ -63,7 +63,7 @@ class BaselineCorrector(SpectralTransformer):
     >>> from sklearn_raman import BaselineCorrector
     >>> x = np.linspace(0, 1, 200)
     >>> spectrum = np.exp(-((x - 0.5) / 0.01) ** 2) + 2 + 3 * x
-    >>> corrected = BaselineCorrector("modpoly", {"poly_order": 1},
+    >>> corrected = BaselineCorrector(method="modpoly", method_params={"poly_order": 1},
     ...                               wavenumbers=x).fit_transform([spectrum])
     >>> bool(abs(corrected[0, 0]) < 0.05 and corrected[0, 100] > 0.9)
     True
@@ -78,6 +78,7 @@ class BaselineCorrector(SpectralTransformer):
 
     def __init__(
         self,
+        *,
         method: str = "asls",
         method_params: dict | None = None,
         wavenumbers=None,

@@ -53,7 +53,11 @@ class Cropper(SpectralTransformer):
     }
 
     def __init__(
-        self, lower: float | None = None, upper: float | None = None, wavenumbers=None
+        self,
+        *,
+        lower: float | None = None,
+        upper: float | None = None,
+        wavenumbers=None,
     ):
         self.lower = lower
         self.upper = upper

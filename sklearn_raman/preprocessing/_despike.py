@@ -75,7 +75,7 @@ class CosmicRayRemover(SpectralTransformer):
         "window": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, threshold: float = 10.0, max_width: int = 3, window: int = 3):
+    def __init__(self, *, threshold: float = 10.0, max_width: int = 3, window: int = 3):
         self.threshold = threshold
         self.max_width = max_width
         self.window = window

@@ -109,7 +109,7 @@ class VectorNormalizer(SpectralTransformer):
         "wavenumbers": ["array-like", None],
     }
 
-    def __init__(self, norm: str = "l2", wavenumbers=None):
+    def __init__(self, *, norm: str = "l2", wavenumbers=None):
         self.norm = norm
         self.wavenumbers = wavenumbers
 

@@ -111,8 +111,8 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        grid=None,
         *,
+        grid=None,
         start: float | None = None,
         stop: float | None = None,
         step: float | None = None,

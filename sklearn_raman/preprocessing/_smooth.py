@@ -49,7 +49,8 @@ class SavitzkyGolay(SpectralTransformer):
     >>> import numpy as np
     >>> from sklearn_raman import SavitzkyGolay
     >>> x = np.linspace(0, 10, 21)
-    >>> d1 = SavitzkyGolay(5, 2, deriv=1, wavenumbers=x).fit_transform([x ** 2])
+    >>> sg = SavitzkyGolay(window_length=5, polyorder=2, deriv=1, wavenumbers=x)
+    >>> d1 = sg.fit_transform([x ** 2])
     >>> np.allclose(d1[0, 2:-2], 2 * x[2:-2])
     True
     """
@@ -64,6 +65,7 @@ class SavitzkyGolay(SpectralTransformer):
 
     def __init__(
         self,
+        *,
         window_length: int = 11,
         polyorder: int = 3,
         deriv: int = 0,

@@ -1,0 +1,78 @@
+"""Devices, seeds and numerical precision of the deep classifiers."""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+
+
+def resolve_device(device: str) -> str:
+    """``"auto"`` → ``"cuda"`` if available else ``"cpu"``; a missing CUDA warns."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        warnings.warn(
+            f"device={device!r} was asked for but CUDA is not available; "
+            "training on the CPU",
+            UserWarning,
+            stacklevel=3,
+        )
+        return "cpu"
+    return str(device)
+
+
+def draw_seed(random_state) -> int:
+    """One int32 seed from a scikit-learn ``random_state``."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+@contextlib.contextmanager
+def seeded_torch(seed: int):
+    """Seed torch's CPU and CUDA generators for a block; restore them after it."""
+    devices = (
+        list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    )
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
+def ieee_float32():
+    """Full float32 CUDA convolutions and matrix products for a block.
+
+    cuDNN runs float32 convolutions in TF32 (10-bit mantissa) by default, which
+    would make GPU predictions differ from a CPU's by far more than rounding;
+    prediction runs without it. The global flags are restored afterwards.
+    """
+    flags = (torch.backends.cudnn, torch.backends.cuda.matmul)
+    saved = [flag.allow_tf32 for flag in flags]
+    for flag in flags:
+        flag.allow_tf32 = False
+    try:
+        yield
+    finally:
+        for flag, value in zip(flags, saved):
+            flag.allow_tf32 = value
+
+
+def autocast_dtype(mixed_precision: bool, device: str) -> torch.dtype | None:
+    """bfloat16 for mixed-precision training on a capable CUDA device, else None.
+
+    The devices are those of ``TrainingModule.autocast_devices`` (CUDA): never
+    the CPU.
+    """
+    from ._module import TrainingModule
+
+    kind = torch.device(device).type
+    if not mixed_precision or kind not in TrainingModule.autocast_devices:
+        return None
+    if kind == "cuda" and not (
+        torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    ):
+        return None
+    return torch.bfloat16

@@ -1,0 +1,46 @@
+"""Inference of a fitted deep classifier: checked input, padded chunks, float32."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._axis import reject_ragged
+from ..nn import evaluating
+from ._device import ieee_float32
+
+#: rows per inference chunk (every chunk is padded to it), by device type
+INFERENCE_CHUNK = {"cpu": 64, "cuda": 1024}
+
+
+def network_input(estimator, X) -> torch.Tensor:
+    """``X`` checked against a fitted ``estimator``, as a float32 CPU tensor."""
+    check_is_fitted(estimator, "net_")
+    reject_ragged(X, type(estimator).__name__)
+    X = validate_data(estimator, X, dtype=np.float32, reset=False)
+    return torch.tensor(X)
+
+
+def forward_in_chunks(skorch_net, X: torch.Tensor, *, embed: bool = False):
+    """Logits (or embeddings) of ``X``, in eval mode, chunk by chunk.
+
+    Every chunk is zero-padded to the same number of rows, so the kernels see
+    one shape and a spectrum gets bitwise the same output whether it is
+    predicted alone or in a batch (float32 kernels round differently for
+    different batch sizes). No autocast, no TF32: full float32 on every device.
+    """
+    module = skorch_net.module_
+    device = skorch_net.device
+    chunk = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
+    outputs = []
+    with evaluating(module), torch.no_grad(), ieee_float32():
+        for start in range(0, len(X), chunk):
+            part = X[start : start + chunk]
+            n = len(part)
+            if n < chunk:
+                part = torch.cat([part, part.new_zeros(chunk - n, part.shape[1])])
+            part = part.to(device)
+            out = module.embed(part) if embed else module(part)
+            outputs.append(out[:n].cpu())
+    return torch.cat(outputs).numpy()
