@@ -41,6 +41,7 @@ ESTIMATORS = [
     ShiftNoiseAugmenter(random_state=0),
     LibrarySearchClassifier(),
     LibrarySearchClassifier(chunk_size=3, temperature=0.1),
+    LibrarySearchClassifier(n_components=3, chunk_size=7),
 ]
 
 

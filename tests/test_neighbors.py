@@ -100,3 +100,56 @@ def test_dataset_1_equals_knn_and_paper_accuracy(rruff_npz):
     pred = lib.predict(d.X[test])
     np.testing.assert_array_equal(pred, knn.predict(d.X[test]))
     assert np.mean(pred == d.y[test]) > 0.95
+
+
+@pytest.mark.parametrize("metric", ["cosine", "pearson", "hqi"])
+@pytest.mark.parametrize("derivative", [False, True])
+def test_compressed_search_finds_the_exact_hits(metric, derivative):
+    X, y = make_spectra(
+        n_classes=30, n_samples_per_class=30, n_points=300, snr_db=20, random_state=1
+    )
+    lib_X, lib_y, queries = X[:600], y[:600], X[600:]
+    exact = LibrarySearchClassifier(metric=metric, derivative=derivative)
+    exact.fit(lib_X, lib_y)
+    compressed = LibrarySearchClassifier(
+        metric=metric, derivative=derivative, n_components=24, chunk_size=100
+    ).fit(lib_X, lib_y)
+    assert compressed._compressed.basis.shape[1] == 24
+    np.testing.assert_array_equal(compressed.predict(queries), exact.predict(queries))
+    s_exact, i_exact = exact.search(queries, k=5)
+    s_comp, i_comp = compressed.search(queries, k=5)
+    np.testing.assert_array_equal(i_comp, i_exact)
+    np.testing.assert_allclose(s_comp, s_exact, atol=1e-12)
+    # class scores: exact where a class can hold the best hit, bounded elsewhere
+    c_exact, c_comp = exact.class_scores(queries), compressed.class_scores(queries)
+    rows = np.arange(len(queries))
+    best = c_exact.argmax(1)
+    np.testing.assert_allclose(c_comp[rows, best], c_exact[rows, best], atol=1e-12)
+    assert np.abs(c_comp - c_exact).max() < 0.25
+    np.testing.assert_array_equal(
+        compressed.predict_proba(queries).argmax(1),
+        exact.predict_proba(queries).argmax(1),
+    )
+
+
+def test_compressed_search_rejects_as_the_exact_one():
+    X, y = make_spectra(
+        n_classes=5, n_samples_per_class=60, n_points=300, random_state=0
+    )
+    other, _ = make_spectra(
+        n_classes=2, n_samples_per_class=10, n_points=300, random_state=9
+    )
+    kw = dict(reject_threshold=0.95, unknown_label="none")
+    exact = LibrarySearchClassifier(**kw).fit(X, y.astype(str))
+    comp = LibrarySearchClassifier(n_components=10, **kw).fit(X, y.astype(str))
+    queries = np.vstack([X[:20], other])
+    np.testing.assert_array_equal(comp.predict(queries), exact.predict(queries))
+    assert (exact.predict(other) == "none").all()
+
+
+def test_compressed_search_on_rruff_dataset_2(rruff_npz):
+    d = load_rruff_sang2021(rruff_npz, subset=2)
+    train, test = next(PaperSplit(random_state=0).split(d.X, d.y))
+    exact = LibrarySearchClassifier().fit(d.X[train], d.y[train])
+    comp = LibrarySearchClassifier(n_components=192).fit(d.X[train], d.y[train])
+    np.testing.assert_array_equal(comp.predict(d.X[test]), exact.predict(d.X[test]))

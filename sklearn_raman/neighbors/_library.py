@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._axis import reject_ragged
+from ._compressed import CompressedLibrary
 
 
 def _normalise(X: np.ndarray, metric: str, derivative: bool) -> np.ndarray:
@@ -54,6 +55,16 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         by ``temperature``; smaller is sharper. It does not change predictions.
     chunk_size : int, default=1024
         Queries per matrix product.
+    n_components : int or None, default=None
+        Compressed candidate search for large libraries: queries are first
+        compared with the library projected on its ``n_components`` principal
+        axes (float32), and only the library spectra that can still be among
+        the best hits, by a bound on the projection error, are compared
+        exactly (float64). Predictions and :meth:`search` hits equal those of
+        the exhaustive search (up to exact ties); class scores and
+        probabilities are exact for the classes that can hold the best hit and
+        projected (within the bound) for the others. 128 to 256 suit spectra
+        of a thousand or more points. None: exhaustive search.
 
     Attributes
     ----------
@@ -86,6 +97,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         "unknown_label": [str, Integral, None],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "chunk_size": [Interval(Integral, 1, None, closed="left")],
+        "n_components": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -97,6 +109,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         unknown_label=None,
         temperature: float = 0.02,
         chunk_size: int = 1024,
+        n_components: int | None = None,
     ):
         self.metric = metric
         self.derivative = derivative
@@ -104,6 +117,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         self.unknown_label = unknown_label
         self.temperature = temperature
         self.chunk_size = chunk_size
+        self.n_components = n_components
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -131,6 +145,9 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         self.library_ = _normalise(X[order], self.metric, self.derivative)
         self._codes = codes[order]
         self._class_starts = np.flatnonzero(np.r_[True, np.diff(self._codes) != 0])
+        self._compressed = None
+        if self.n_components is not None:
+            self._compressed = CompressedLibrary(self.library_, self.n_components)
         if self.reject_threshold is not None:
             self._unknown_label()
         return self
@@ -148,16 +165,20 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
             )
         return unknown
 
-    def _similarity_chunks(self, X):
+    def _query_chunks(self, X):
+        """The normalised queries, ``chunk_size`` at a time."""
         check_is_fitted(self)
         reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
         Q = _normalise(X, self.metric, self.derivative)
         for start in range(0, len(Q), self.chunk_size):
-            S = Q[start : start + self.chunk_size] @ self.library_.T
-            if self.metric == "hqi":
-                S = S * S
-            yield S
+            yield Q[start : start + self.chunk_size]
+
+    def _similarity_chunks(self, X):
+        """Exact similarities to every library spectrum, chunk by chunk."""
+        for Q in self._query_chunks(X):
+            S = Q @ self.library_.T
+            yield S * S if self.metric == "hqi" else S
 
     def search(self, X, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best library hits of each query.
@@ -180,13 +201,64 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         k = min(int(k), len(self.library_))
         scores, indices = [], []
-        for S in self._similarity_chunks(X):
+        if self._compressed is None:
+            chunks = ((S, None) for S in self._similarity_chunks(X))
+        else:
+            chunks = self._candidate_matrices(X, k)
+        for S, rows in chunks:
             top = np.argpartition(-S, k - 1, axis=1)[:, :k]
             top_s = np.take_along_axis(S, top, axis=1)
             order = np.argsort(-top_s, axis=1, kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
             scores.append(np.take_along_axis(top_s, order, axis=1))
-            indices.append(self.library_index_[np.take_along_axis(top, order, axis=1)])
+            if rows is not None:  # columns of the candidate matrix -> library rows
+                top = np.take_along_axis(rows, top, axis=1)
+            indices.append(self.library_index_[top])
         return np.concatenate(scores), np.concatenate(indices)
+
+    def _candidates(self, X, k: int):
+        """Compressed search: per chunk, the candidates of the ``k`` best hits."""
+        for Q in self._query_chunks(X):
+            yield self._compressed.candidates(
+                Q, k=k, absolute=self.metric == "hqi", pad_to=self.chunk_size
+            )
+
+    def _candidate_matrices(self, X, k: int):
+        """Exact similarities of each query's candidates as a padded matrix.
+
+        Yields ``(S, library_rows)``: row ``i`` of ``S`` holds query ``i``'s
+        candidate similarities (``-inf`` padding), ``library_rows`` the library
+        row of each column.
+        """
+        outliers = self._compressed.outliers
+        for _, exact_out, rows, cols, exact in self._candidates(X, k):
+            n = len(exact_out)
+            counts = np.bincount(rows, minlength=n)
+            pos = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+            S = np.full((n, counts.max(initial=0)), -np.inf)
+            lib = np.zeros(S.shape, dtype=np.intp)
+            S[rows, pos], lib[rows, pos] = self._finish(exact), cols
+            S = np.concatenate([S, self._finish(exact_out)], axis=1)
+            lib = np.concatenate([lib, np.broadcast_to(outliers, exact_out.shape)], 1)
+            yield S, lib
+
+    def _best_hits(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Similarity and class code of each query's best library hit."""
+        check_is_fitted(self)
+        if self._compressed is None:
+            scores = self.class_scores(X)
+            return scores.max(axis=1), scores.argmax(axis=1)
+        best, codes = [], []
+        for S, lib in self._candidate_matrices(X, 1):
+            j = S.argmax(axis=1)
+            rows = np.arange(len(S))
+            best.append(S[rows, j])
+            codes.append(self._codes[lib[rows, j]])
+        return np.concatenate(best), np.concatenate(codes)
+
+    def _finish(self, similarity):
+        """The hit quality index squares the cosine."""
+        return similarity * similarity if self.metric == "hqi" else similarity
 
     def class_scores(self, X) -> np.ndarray:
         """Best similarity of each query to each class.
@@ -201,12 +273,33 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_queries, n_classes)
             Columns in the order of ``classes_``.
         """
-        return np.concatenate(
-            [
-                np.maximum.reduceat(S, self._class_starts, axis=1)
-                for S in self._similarity_chunks(X)
-            ]
-        )
+        check_is_fitted(self)
+        if self._compressed is None:
+            return np.concatenate(
+                [
+                    np.maximum.reduceat(S, self._class_starts, axis=1)
+                    for S in self._similarity_chunks(X)
+                ]
+            )
+        comp = self._compressed
+        codes_in = self._codes[comp.inliers]
+        starts = np.flatnonzero(np.r_[True, np.diff(codes_in) != 0])
+        out = []
+        for approx, exact_out, rows, cols, exact in self._candidates(X, 1):
+            scores = np.full((len(approx), len(self.classes_)), -np.inf)
+            if len(starts):
+                approx = self._finish(
+                    np.abs(approx) if self.metric == "hqi" else approx
+                )
+                scores[:, codes_in[starts]] = np.maximum.reduceat(approx, starts, 1)
+            # exact values wherever a class can hold the best hit
+            classes = self._codes[cols]
+            scores[rows, classes] = -np.inf
+            np.maximum.at(scores, (rows, classes), self._finish(exact))
+            codes_out = self._codes[comp.outliers]
+            np.maximum.at(scores, (slice(None), codes_out), self._finish(exact_out))
+            out.append(scores)
+        return np.concatenate(out)
 
     def predict_proba(self, X) -> np.ndarray:
         """Softmax of the class scores over ``temperature``.
@@ -236,11 +329,11 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_queries,)
         """
-        scores = self.class_scores(X)
-        pred = self.classes_[np.argmax(scores, axis=1)]
+        best, codes = self._best_hits(X)
+        pred = self.classes_[codes]
         if self.reject_threshold is None:
             return pred
-        rejected = scores.max(axis=1) < self.reject_threshold
+        rejected = best < self.reject_threshold
         unknown = self._unknown_label()
         out = pred.astype(object)
         out[rejected] = unknown
