@@ -29,6 +29,9 @@ def test_benchmark_cli_synthetic(tmp_path, capsys):
     assert "| knn1 |" in out and "| pca_linsvc |" in out
     records = json.loads((tmp_path / "results.json").read_text())
     assert len(records) == 4
+    # synthetic data: split by instrument, so test spectra come from new ones
+    assert {r["protocol"] for r in records} == {"grouped"}
+    assert "n_instruments=6" in (tmp_path / "results.md").read_text()
     keys = {
         "model",
         "protocol",

@@ -459,6 +459,76 @@ def test_make_spectra_ragged_and_peaks():
     assert np.isfinite(X).all()
 
 
+def _band_centre(x, wn, lo, hi):
+    """Centroid of the strongest band between lo and hi."""
+    sel = (wn >= lo) & (wn <= hi)
+    w = np.clip(x[..., sel], 0, None)
+    return (w * wn[sel]).sum(-1) / w.sum(-1)
+
+
+def test_make_spectra_shift_is_a_largest_offset():
+    # one meaning of `shift` in the package: the largest offset, drawn uniformly
+    kw = dict(
+        n_classes=1,
+        n_samples_per_class=300,
+        n_points=1601,
+        n_peaks=1,
+        peak_width=(6, 6),
+        amplitude_jitter=0,
+        baseline=None,
+        snr_db=None,
+        random_state=0,
+        return_wavenumbers=True,
+    )
+    X, _, wn = make_spectra(shift=0.0, **kw)
+    peak = wn[X[0].argmax()]
+    centre = _band_centre(X[0], wn, peak - 30, peak + 30)
+    X, _, wn = make_spectra(shift=3.0, **kw)
+    offsets = _band_centre(X, wn, peak - 30, peak + 30) - centre
+    assert np.abs(offsets).max() <= 3.0 + 0.05
+    assert np.abs(offsets).max() > 2.8 and np.std(offsets) == pytest.approx(
+        3.0 / np.sqrt(3), rel=0.15
+    )
+
+
+def test_make_spectra_families_and_instruments():
+    X, y, wn, g = make_spectra(
+        n_classes=6,
+        n_samples_per_class=12,
+        n_points=1601,
+        n_families=2,
+        family_spread=5.0,
+        n_instruments=3,
+        instrument_shift=8.0,
+        amplitude_jitter=0,
+        shift=0.0,
+        baseline=None,
+        snr_db=None,
+        return_wavenumbers=True,
+        return_groups=True,
+        random_state=1,
+    )
+    assert g.shape == y.shape and set(g) == {0, 1, 2}
+    for c in range(6):  # every class is measured on every instrument
+        assert set(g[y == c]) == {0, 1, 2}
+    # the strongest band of a class moves with the instrument, by up to 8 cm-1
+    c0 = X[(y == 0) & (g == 0)][0]
+    peak = wn[c0.argmax()]
+    per_instrument = [
+        _band_centre(X[(y == 0) & (g == i)], wn, peak - 25, peak + 25).mean()
+        for i in range(3)
+    ]
+    assert 0.5 < np.ptp(per_instrument) <= 16.5
+    # classes of one family (0, 2, 4) look alike; classes of two families do not
+    mean = [X[(y == c) & (g == 0)].mean(0) for c in range(6)]
+    corr = np.corrcoef(mean)
+    assert min(corr[0, 2], corr[0, 4]) > max(corr[0, 1], corr[0, 3], corr[0, 5])
+    with pytest.raises(ValueError, match="n_families must be between"):
+        make_spectra(n_classes=3, n_families=4)
+    with pytest.raises(ValueError, match="n_instruments must be"):
+        make_spectra(n_instruments=0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [

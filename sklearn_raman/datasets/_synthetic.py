@@ -25,6 +25,13 @@ def _peaks(x: np.ndarray, centres: np.ndarray, fwhm: np.ndarray, shape: str):
     return voigt_profile(d, sigma, gamma) / voigt_profile(0.0, sigma, gamma)
 
 
+def _response(t: np.ndarray, coefs: np.ndarray) -> np.ndarray:
+    """Smooth positive curves between e^-1 and e on ``t`` in [-1, 1], per row."""
+    curve = np.polynomial.polynomial.polyval(t, coefs.T)
+    scale = np.abs(curve).max(axis=-1, keepdims=True)
+    return np.exp(curve / np.where(scale > 0, scale, 1.0))
+
+
 def _class_counts(n_classes, n_samples_per_class, weights) -> np.ndarray:
     if isinstance(n_samples_per_class, Sequence | np.ndarray):
         counts = np.asarray(n_samples_per_class, dtype=int)
@@ -58,16 +65,22 @@ def make_spectra(
     peak_width: tuple[float, float] = (4.0, 20.0),
     peak_shape: str = "voigt",
     amplitude_jitter: float = 0.1,
-    shift: float = 1.0,
+    shift: float = 2.0,
     scale: tuple[float, float] = (0.5, 2.0),
     baseline: str | None = "polynomial",
     baseline_amplitude: float = 0.5,
     noise: str = "gaussian",
     snr_db: float | None = 30.0,
     weights: Sequence[float] | None = None,
+    n_families: int | None = None,
+    family_spread: float = 10.0,
+    n_instruments: int = 1,
+    instrument_shift: float = 5.0,
+    instrument_response: float = 0.3,
     ragged: bool = False,
     shuffle: bool = True,
     return_wavenumbers: bool = False,
+    return_groups: bool = False,
     random_state=None,
 ):
     """Generate Raman-like spectra of several classes.
@@ -76,6 +89,14 @@ def make_spectra(
     Every spectrum of a class redraws the band heights around the class values,
     shifts all bands together, scales the intensity, adds a smooth fluorescence
     baseline and noise: the variability real spectra of one substance show.
+
+    Two options make the data as hard as a lab's: classes in families of
+    similar spectra (``n_families``: the bands of a family's classes lie within
+    ``family_spread`` of each other, like a mineral series or polymers of one
+    kind), and several instruments (``n_instruments``), each with its own
+    calibration offset, resolution and spectral response, so that a model must
+    carry what it learnt on some instruments to another (``return_groups``
+    gives each spectrum's instrument, for a grouped split).
 
     Parameters
     ----------
@@ -95,8 +116,10 @@ def make_spectra(
         Band profile.
     amplitude_jitter : float, default=0.1
         Relative std of each band's height from spectrum to spectrum.
-    shift : float, default=1.0
-        Std of a spectrum's shift of all bands, cm⁻¹ (calibration drift).
+    shift : float, default=2.0
+        Largest absolute shift of all bands of a spectrum, drawn uniformly in
+        ``[-shift, shift]``, cm⁻¹ (calibration drift); the meaning of ``shift``
+        everywhere in the package.
     scale : (float, float), default=(0.5, 2.0)
         Range of the random overall intensity factor.
     baseline : {"polynomial", "linear"} or None, default="polynomial"
@@ -115,6 +138,24 @@ def make_spectra(
     weights : sequence of float, default=None
         Class proportions (as in :func:`sklearn.datasets.make_classification`);
         the total stays ``n_classes * n_samples_per_class``.
+    n_families : int or None, default=None
+        Group the classes (in turn) into this many families; the classes of a
+        family share band count and widths, their band positions differ by up
+        to ``family_spread``, their heights are their own. None: every class
+        draws its own bands.
+    family_spread : float, default=10.0
+        Largest offset, cm⁻¹, of a class's bands from its family's.
+    n_instruments : int, default=1
+        Instruments the spectra are measured on (the spectra of each class in
+        turn). Each shifts every band by its own offset (uniform in
+        ``[-instrument_shift, instrument_shift]`` cm⁻¹), broadens or narrows
+        the bands by its own factor (0.8 to 1.25) and multiplies the spectrum
+        by its own smooth response.
+    instrument_shift : float, default=5.0
+        Largest calibration offset of an instrument, cm⁻¹.
+    instrument_response : float, default=0.3
+        Amplitude of an instrument's spectral response: a smooth factor between
+        ``exp(-instrument_response)`` and ``exp(instrument_response)``.
     ragged : bool, default=False
         Return each spectrum on its own axis: a list of ``(wavenumbers,
         intensities)`` pairs whose ranges and lengths differ a little, as files
@@ -123,6 +164,8 @@ def make_spectra(
         Shuffle the spectra (otherwise they are ordered by class).
     return_wavenumbers : bool, default=False
         Also return the common axis.
+    return_groups : bool, default=False
+        Also return each spectrum's instrument (``0 .. n_instruments - 1``).
     random_state : int, RandomState instance or None, default=None
         Seed, for reproducible data.
 
@@ -134,6 +177,8 @@ def make_spectra(
         Integer class labels.
     wavenumbers : ndarray of shape (n_points,)
         The common axis (only with ``return_wavenumbers=True``).
+    groups : ndarray of shape (n_samples,)
+        The instrument of each spectrum (only with ``return_groups=True``).
 
     Examples
     --------
@@ -153,6 +198,13 @@ def make_spectra(
         raise ValueError(f"unknown baseline {baseline!r}")
     if noise not in NOISE_KINDS:
         raise ValueError(f"unknown noise {noise!r}")
+    if n_families is not None and not 1 <= n_families <= n_classes:
+        raise ValueError(
+            f"n_families must be between 1 and n_classes ({n_classes}); "
+            f"got {n_families}"
+        )
+    if n_instruments < 1:
+        raise ValueError(f"n_instruments must be >= 1; got {n_instruments}")
     lo, hi = map(float, wavenumber_range)
     if not hi > lo:
         raise ValueError(f"wavenumber_range must be increasing; got {wavenumber_range}")
@@ -161,17 +213,28 @@ def make_spectra(
     k_lo, k_hi = (n_peaks, n_peaks) if np.isscalar(n_peaks) else n_peaks
     span = hi - lo
 
-    # class templates, padded to the largest band count with zero heights
+    # class templates, padded to the largest band count with zero heights;
+    # with families, a class takes its family's bands, moved a little
     k_max = int(k_hi)
-    n_bands = rng.randint(int(k_lo), int(k_hi) + 1, n_classes)
-    centres = rng.uniform(lo + 0.05 * span, hi - 0.05 * span, (n_classes, k_max))
-    widths = rng.uniform(*peak_width, (n_classes, k_max))
+    n_templates = n_classes if n_families is None else n_families
+    family = np.arange(n_classes) % n_templates
+    n_bands = rng.randint(int(k_lo), int(k_hi) + 1, n_templates)[family]
+    centres = rng.uniform(lo + 0.05 * span, hi - 0.05 * span, (n_templates, k_max))
+    widths = rng.uniform(*peak_width, (n_templates, k_max))[family]
+    centres = centres[family]
+    if n_families is not None:
+        centres = centres + rng.uniform(-1, 1, centres.shape) * family_spread
     heights = rng.uniform(0.2, 1.0, (n_classes, k_max))
     heights[np.arange(k_max)[None, :] >= n_bands[:, None]] = 0.0
     heights[np.arange(n_classes), rng.randint(0, n_bands)] = 1.0
 
     y = np.repeat(np.arange(n_classes), counts)
     n = y.size
+    # instruments: the spectra of each class in turn; offset, resolution, response
+    instrument = np.concatenate([np.arange(c) % n_instruments for c in counts])
+    offsets = rng.uniform(-1, 1, n_instruments) * instrument_shift
+    resolution = np.exp(rng.uniform(np.log(0.8), np.log(1.25), n_instruments))
+    response = rng.uniform(-1, 1, (n_instruments, 4))
     if ragged:
         starts = lo + rng.uniform(0, 0.05, n) * span
         stops = hi - rng.uniform(0, 0.05, n) * span
@@ -183,7 +246,8 @@ def make_spectra(
     band_h = heights[y] * np.clip(
         1 + amplitude_jitter * rng.standard_normal((n, k_max)), 0, None
     )
-    band_c = centres[y] + shift * rng.standard_normal((n, 1))
+    band_c = centres[y] + rng.uniform(-shift, shift, (n, 1)) + offsets[instrument, None]
+    band_w = widths[y] * resolution[instrument, None]
     factor = rng.uniform(*scale, (n, 1))
     coefs = (
         rng.uniform(-1, 1, (n, 4))
@@ -203,7 +267,7 @@ def make_spectra(
                 _peaks(
                     x[None, None, :],
                     band_c[jj][:, :, None],
-                    widths[y[jj]][:, :, None],
+                    band_w[jj][:, :, None],
                     peak_shape,
                 ),
             )
@@ -217,6 +281,12 @@ def make_spectra(
                 top[top == 0] = 1.0
                 clean = clean + baseline_amplitude * peak * curve / top
             clean = clean * factor[jj]
+            if n_instruments > 1 and instrument_response:
+                clean = (
+                    clean
+                    * _response((x - lo) / span * 2 - 1, response[instrument[jj]])
+                    ** instrument_response
+                )
             if snr_db is not None:
                 clean = add_noise_at(clean, snr_db, noise, rng)
             spectra.extend(clean) if ragged else spectra.append(clean)
@@ -227,6 +297,9 @@ def make_spectra(
         X = [(axes[i], spectra[i]) for i in order]
     else:
         X = np.concatenate(spectra)[order]
+    out = [X, y]
     if return_wavenumbers:
-        return X, y, np.linspace(lo, hi, n_points) if n_points > 1 else np.array([lo])
-    return X, y
+        out.append(np.linspace(lo, hi, n_points) if n_points > 1 else np.array([lo]))
+    if return_groups:
+        out.append(instrument[order])
+    return tuple(out)
