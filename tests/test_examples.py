@@ -1,4 +1,9 @@
-"""The README quickstart and every example script run as written."""
+"""The README quickstart and every example script run as written.
+
+The gallery examples run in the documentation build (``.ci/run`` builds it with
+every example executed and its figures checked), so here they are marked
+``slow``: ``python -m pytest -m slow tests/test_examples.py`` runs them too.
+"""
 
 import re
 import runpy
@@ -27,6 +32,7 @@ def test_readme_quickstart(capsys):
     assert float(capsys.readouterr().out.strip()) > 0.9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(path, monkeypatch):
     skip_unless_importable(path)
