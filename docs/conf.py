@@ -36,7 +36,8 @@ exclude_patterns = [
 ]
 templates_path = ["_templates"]
 
-autosummary_generate = True
+# the API pages, and the deep classifiers' list that api.rst includes
+autosummary_generate = ["api.rst", "_deep_classifiers.rst"]
 autodoc_default_options = {"members": True, "inherited-members": False}
 autodoc_typehints = "none"  # numpydoc's parameter lists say it
 numpydoc_show_class_members = False
@@ -68,6 +69,7 @@ warnings.filterwarnings("ignore", category=UserWarning, message=".*non-GUI backe
 
 # the API list of the deep classifiers comes from the package's one registry
 Path(__file__).with_name("_deep_classifiers.rst").write_text(
+    ".. currentmodule:: sklearn_raman\n\n"
     ".. autosummary::\n   :toctree: generated\n   :nosignatures:\n\n"
     + "".join(f"   neural.{entry.name}\n" for entry in DEEP_CLASSIFIERS)
 )
