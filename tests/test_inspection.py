@@ -48,7 +48,7 @@ def lenet(peak_data):
 @pytest.mark.parametrize("cls", list(CLASSIFIERS), ids=lambda c: c.__name__)
 def test_grad_cam_peaks_at_the_discriminative_band(cls, peak_data):
     X, y = peak_data
-    clf = cls._create_test_instance(max_epochs=40).fit(X, y)
+    clf = cls._create_test_instance(max_epochs=25).fit(X, y)
     assert (clf.predict(X) == y).mean() >= 0.9
     cam = grad_cam(clf, X[y == 1], target=1)
     assert cam.shape == (80, N_POINTS)
