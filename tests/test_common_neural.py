@@ -17,7 +17,11 @@ NEED_TRAINING = {"check_classifiers_train", "check_class_weight_classifiers"}
 # most tiny nets reach their final training accuracy on the blobs within 10
 # epochs (measured 0.88-0.94 at 10 and at 20); the VGG needs 12 (0.92 and 0.88
 # at 12, 0.65 at 8), the compact ResNet 20 for check_class_weight_classifiers
-TRAIN_EPOCHS = {VGG1DClassifier: 12, CompactResNet1DClassifier: 20}
+TRAIN_EPOCHS = {
+    (VGG1DClassifier, "check_classifiers_train"): 12,
+    (VGG1DClassifier, "check_class_weight_classifiers"): 12,
+    (CompactResNet1DClassifier, "check_class_weight_classifiers"): 20,
+}
 
 
 def expected_failed_checks(estimator):
@@ -36,8 +40,7 @@ def _name(check) -> str:
     expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible_classifier(estimator, check):
-    if _name(check) in NEED_TRAINING:
-        estimator.set_params(max_epochs=TRAIN_EPOCHS.get(type(estimator), 10))
-    else:
-        estimator.set_params(max_epochs=1)
+    name = _name(check)
+    epochs = TRAIN_EPOCHS.get((type(estimator), name), 10)
+    estimator.set_params(max_epochs=epochs if name in NEED_TRAINING else 1)
     check(estimator)
