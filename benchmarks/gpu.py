@@ -7,7 +7,8 @@ For each net in its paper's configuration, through the scikit-learn estimator:
 
 - ``fit`` on the device (two epochs: the first warms up, the second is timed:
   training spectra/s), ``predict_proba`` on the device (inference spectra/s,
-  after a warm-up call);
+  after a warm-up call), and again with ``inference_precision="tf32"``
+  (spectra/s, largest probability difference from float32);
 - the same weights loaded on the CPU (``save_weights`` / ``load_weights``):
   share of equal predicted labels and the largest probability difference
   (inference runs in float32 on both, so they agree to rounding);
@@ -65,6 +66,14 @@ def check_net(name: str, X, y, X_test, device: str) -> dict:
     proba = clf.predict_proba(X_test)
     _sync(device)
     infer_rate = len(X_test) / (time.perf_counter() - start)
+    clf.set_params(inference_precision="tf32").predict_proba(X_test[:64])
+    _sync(device)
+    start = time.perf_counter()
+    tf32_proba = clf.predict_proba(X_test)
+    _sync(device)
+    tf32_rate = len(X_test) / (time.perf_counter() - start)
+    tf32_diff = float(np.abs(tf32_proba - proba).max())
+    clf.set_params(inference_precision="float32")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{name}.safetensors"
@@ -91,12 +100,15 @@ def check_net(name: str, X, y, X_test, device: str) -> dict:
         "device": clf.device_,
         "train_rate": train_rate,
         "infer_rate": infer_rate,
+        "tf32_rate": tf32_rate,
+        "tf32_diff": tf32_diff,
         "agree": agree,
         "max_diff": max_diff,
         "checks": {
             "trained on the device": clf.device_ == device,
             "GPU/CPU labels agree (>= 0.99)": agree >= 0.99,
             "GPU/CPU probabilities (max diff < 1e-3)": max_diff < 1e-3,
+            "TF32/float32 probabilities (max diff < 5e-2)": tf32_diff < 5e-2,
             "pickle round trip": pickled_same,
             "fine_tune keeps frozen features": frozen_same and tuned,
         },
@@ -134,9 +146,10 @@ def main() -> int:
     )
     print(
         "| model | parameters | train spectra/s | inference spectra/s | "
+        "TF32 inference spectra/s | TF32 prob. diff | "
         "GPU/CPU label agreement | max prob. diff | checks |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     failed = []
     for model in args.models:
         r = check_net(model, X, y, X_test, args.device)
@@ -144,7 +157,8 @@ def main() -> int:
         failed += [f"{model}: {check}" for check in bad]
         print(
             f"| {model} | {r['params']:,} | {r['train_rate']:,.0f} | "
-            f"{r['infer_rate']:,.0f} | {r['agree']:.4f} | {r['max_diff']:.1e} | "
+            f"{r['infer_rate']:,.0f} | {r['tf32_rate']:,.0f} | {r['tf32_diff']:.1e} | "
+            f"{r['agree']:.4f} | {r['max_diff']:.1e} | "
             f"{'ok' if not bad else 'FAILED: ' + '; '.join(bad)} |",
             flush=True,
         )

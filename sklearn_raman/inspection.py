@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .neural import SpectrumNetClassifier
+from .neural._device import float32_precision
 from .neural._inference import network_input
 from .nn import evaluating
 from .nn._geometry import map_centres
@@ -231,7 +232,8 @@ def grad_cam(
     hooked = _resolve_layer(net, layer)
     device = clf.net_.device
     maps = []
-    with evaluating(wrapper), _capturing(hooked) as captured:
+    precision = float32_precision(clf.inference_precision)
+    with evaluating(wrapper), precision, _capturing(hooked) as captured:
         for start in range(0, len(X), _BATCH):
             cols = None if index is None else index[start : start + _BATCH]
             acts, grads = _activation_gradients(
@@ -300,7 +302,7 @@ def attribute(
     device = clf.net_.device
     explainer = methods[method](wrapper)
     out = []
-    with evaluating(wrapper):
+    with evaluating(wrapper), float32_precision(clf.inference_precision):
         for start in range(0, len(X), _BATCH):
             x = X[start : start + _BATCH].to(device)
             cols = torch.as_tensor(index[start : start + _BATCH], device=device)

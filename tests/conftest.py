@@ -32,6 +32,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _cpu_unless_marked_gpu(request, monkeypatch):
+    """Outside tests marked ``gpu``, ``device="auto"`` means the CPU.
+
+    The suite's thresholds and bitwise comparisons are those of CPU training
+    (float32, no bfloat16 autocast); on a GPU machine it runs the same way, and
+    the ``gpu`` tests exercise the device.
+    """
+    if "gpu" not in request.keywords:
+        try:
+            import torch
+        except ImportError:
+            return
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+
+
 @pytest.fixture
 def rruff_raw():
     if not RRUFF_RAW.is_dir():

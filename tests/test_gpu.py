@@ -44,6 +44,10 @@ def test_fit_predict_fine_tune_persist_on_the_gpu(cls, data, tmp_path):
     cpu_proba = on_cpu.predict_proba(X)
     assert np.abs(proba - cpu_proba).max() < 1e-3
     assert (proba.argmax(1) == cpu_proba.argmax(1)).mean() >= 0.99
+    # TF32 on request: faster, within rounding of TF32's 10-bit mantissa
+    fast = clf.set_params(inference_precision="tf32").predict_proba(X)
+    clf.set_params(inference_precision="float32")
+    assert np.abs(fast - proba).max() < 5e-2
     again = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(again.predict(X), clf.predict(X))
     frozen = {k: v.clone() for k, v in clf.module_.features.state_dict().items()}
@@ -69,3 +73,20 @@ def test_training_autocasts_and_prediction_does_not(data):
     with torch.no_grad():
         clf.net_.module_(torch.tensor(X[:8], device=clf.device_))
     assert dtypes[-1] == torch.bfloat16
+
+
+def test_explanations_on_the_gpu_agree_with_the_cpu(data, tmp_path):
+    # inputs follow the net to its device; float32 there as on the CPU
+    from sklearn_raman.inspection import embed, grad_cam
+
+    X, y = data
+    cls = CLASSES[0]
+    clf = cls._create_test_instance(max_epochs=5, device="cuda").fit(X, y)
+    clf.save_weights(tmp_path / "w.safetensors")
+    on_cpu = cls._create_test_instance(device="cpu").load_weights(
+        tmp_path / "w.safetensors"
+    )
+    np.testing.assert_allclose(
+        grad_cam(clf, X[:16]), grad_cam(on_cpu, X[:16]), atol=1e-3
+    )
+    np.testing.assert_allclose(embed(clf, X[:16]), embed(on_cpu, X[:16]), atol=1e-4)

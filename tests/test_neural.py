@@ -325,6 +325,19 @@ def test_prediction_runs_without_tf32(easy, monkeypatch):
     clf.predict_proba(X_test)
     assert seen and set(seen) == {(False, False)}
     assert torch.backends.cudnn.allow_tf32 is True  # restored
+    # opting in: TF32 for both, the flags restored afterwards
+    seen.clear()
+    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", False)
+    matmul = torch.backends.cuda.matmul  # a property: monkeypatch cannot undo it
+    saved, matmul.allow_tf32 = matmul.allow_tf32, False
+    try:
+        fast = clf.set_params(inference_precision="tf32").predict_proba(X_test)
+        assert not torch.backends.cudnn.allow_tf32 and not matmul.allow_tf32
+    finally:
+        matmul.allow_tf32 = saved
+    assert seen and set(seen) == {(True, True)}
+    exact = clf.set_params(inference_precision="float32").predict_proba(X_test)
+    np.testing.assert_array_equal(fast, exact)  # the CPU ignores the flags
 
 
 def test_fine_tune_keeps_frozen_batch_norm_statistics(easy):

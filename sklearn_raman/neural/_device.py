@@ -42,17 +42,19 @@ def seeded_torch(seed: int):
 
 
 @contextlib.contextmanager
-def ieee_float32():
-    """Full float32 CUDA convolutions and matrix products for a block.
+def float32_precision(precision: str = "float32"):
+    """CUDA float32 convolutions and matrix products in ``precision`` for a block.
 
-    cuDNN runs float32 convolutions in TF32 (10-bit mantissa) by default, which
-    would make GPU predictions differ from a CPU's by far more than rounding;
-    prediction runs without it. The global flags are restored afterwards.
+    ``"float32"``: full IEEE float32. cuDNN runs float32 convolutions in TF32
+    (10-bit mantissa) by default, which makes GPU predictions differ from a
+    CPU's by far more than rounding. ``"tf32"``: TF32 for both (PyTorch's
+    cuDNN default), up to 36 times faster on an H100. The global flags
+    are restored afterwards; the CPU ignores them.
     """
     flags = (torch.backends.cudnn, torch.backends.cuda.matmul)
     saved = [flag.allow_tf32 for flag in flags]
     for flag in flags:
-        flag.allow_tf32 = False
+        flag.allow_tf32 = precision == "tf32"
     try:
         yield
     finally:

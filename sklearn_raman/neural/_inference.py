@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._axis import reject_ragged
 from ..nn import evaluating
-from ._device import ieee_float32
+from ._device import float32_precision
 
 #: rows per inference chunk (every chunk is padded to it), by device type
 INFERENCE_CHUNK = {"cpu": 64, "cuda": 1024}
@@ -22,19 +22,22 @@ def network_input(estimator, X) -> torch.Tensor:
     return torch.tensor(X)
 
 
-def forward_in_chunks(skorch_net, X: torch.Tensor, *, embed: bool = False):
+def forward_in_chunks(
+    skorch_net, X: torch.Tensor, *, embed: bool = False, precision: str = "float32"
+):
     """Logits (or embeddings) of ``X``, in eval mode, chunk by chunk.
 
     Every chunk is zero-padded to the same number of rows, so the kernels see
     one shape and a spectrum gets bitwise the same output whether it is
     predicted alone or in a batch (float32 kernels round differently for
-    different batch sizes). No autocast, no TF32: full float32 on every device.
+    different batch sizes). No autocast; full float32 on every device unless
+    ``precision="tf32"`` (:func:`float32_precision`).
     """
     module = skorch_net.module_
     device = skorch_net.device
     chunk = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
     outputs = []
-    with evaluating(module), torch.no_grad(), ieee_float32():
+    with evaluating(module), torch.no_grad(), float32_precision(precision):
         for start in range(0, len(X), chunk):
             part = X[start : start + chunk]
             n = len(part)
