@@ -104,9 +104,9 @@ class SpectrumNetClassifier(
         on CUDA. ``"float32"``: full IEEE float32, so GPU and CPU predictions
         agree to rounding (about 1e-7). ``"tf32"``: TensorFloat-32 (PyTorch's
         cuDNN default; 10-bit mantissa: probabilities within about 1e-3 of
-        float32's, 1.5e-2 for VGG-1D), measured on an H100 16 times faster for
-        the recommended network, 36 for SE-ResNet-1D, 1.2 to 2.4 for the
-        others. No effect on the CPU.
+        float32's, 1.5e-2 for VGG-1D), measured on an H100 9 to 16 times
+        faster for the recommended network, 36 to 56 for SE-ResNet-1D, 1.0 to
+        2.4 for the others. No effect on the CPU.
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation, the validation split, shuffling, dropout and
         augmentation. Fixed: identical fits give identical predictions on the

@@ -48,7 +48,7 @@ def float32_precision(precision: str = "float32"):
     ``"float32"``: full IEEE float32. cuDNN runs float32 convolutions in TF32
     (10-bit mantissa) by default, which makes GPU predictions differ from a
     CPU's by far more than rounding. ``"tf32"``: TF32 for both (PyTorch's
-    cuDNN default), up to 36 times faster on an H100. The global flags
+    cuDNN default), up to 56 times faster on an H100. The global flags
     are restored afterwards; the CPU ignores them.
     """
     flags = (torch.backends.cudnn, torch.backends.cuda.matmul)
