@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from numbers import Integral
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._text import SpectrumFileError, TextTable, parse_table
+from ._formats import FileSpectra, read_vendor, vendor_format
+from ._text import SpectrumFileError, SpectrumFileWarning, TextTable, parse_table
 
 _SAMPLE_ID = re.compile(r"^[A-Z]{1,3}\d{5,}")
 
@@ -100,6 +102,9 @@ def read_spectrum(
     >>> read_spectrum(path)[:2]
     (array([100.5, 101.5]), array([1.25, 2.5 ]))
     """
+    vendor = _read_vendor(path)
+    if vendor is not None:
+        return _vendor_spectrum(vendor, spectrum)
     table = _parse(path)
     if spectrum is None:
         if table.n_spectra > 1:
@@ -121,6 +126,40 @@ def _parse(path, layout: str = "auto") -> TextTable:
     if not path.is_file():
         raise FileNotFoundError(f"no such spectrum file: {path}")
     return parse_table(path, layout)
+
+
+def _read_vendor(path) -> FileSpectra | None:
+    """The spectra of an instrument file, or None for a text file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such spectrum file: {path}")
+    fmt = vendor_format(path)
+    return None if fmt is None else read_vendor(path, fmt)
+
+
+def _vendor_spectrum(data: FileSpectra, spectrum) -> tuple:
+    if spectrum is None:
+        if data.n_spectra > 1:
+            raise SpectrumFileError(
+                f"{data.path} holds {data.n_spectra} spectra ("
+                f"{data.metadata[0].get('measurement', 'a map, scan or series')}); "
+                "read them all with read_spectra(path), or one with "
+                "read_spectrum(path, spectrum=INDEX)"
+            )
+        index = 0
+    elif (
+        isinstance(spectrum, Integral) and -data.n_spectra <= spectrum < data.n_spectra
+    ):
+        index = int(spectrum) % data.n_spectra
+    elif spectrum in data.names:
+        index = data.names.index(spectrum)
+    else:
+        raise ValueError(
+            f"{data.path} holds no spectrum {spectrum!r}; its spectra: "
+            f"{_shorten(data.names)} (or an index below {data.n_spectra})"
+        )
+    axis, values = data.spectrum(index)
+    return axis, values, dict(data.metadata[index])
 
 
 def _metadata(table: TextTable, index: int) -> dict:
@@ -346,6 +385,7 @@ def read_spectra(
         if not paths:
             raise ValueError("read_spectra: the list of files is empty")
     parts = [_read_file(p, label_from, layout, label_column) for p in paths]
+    _warn_mixed_axes(parts)
     return Bunch(
         spectra=[s for part in parts for s in part.spectra],
         y=np.concatenate([part.y for part in parts]),
@@ -355,8 +395,41 @@ def read_spectra(
     )
 
 
+def _warn_mixed_axes(parts: list[Bunch]) -> None:
+    """Warn when the files' axes are of different kinds (nm and cm-1, say)."""
+    kinds: dict[tuple, list[str]] = {}
+    for part in parts:
+        for meta, name in zip(part.metadata, part.filenames):
+            if "x_kind" in meta:
+                kinds.setdefault((meta["x_kind"], meta.get("x_unit")), []).append(name)
+    if len(kinds) > 1:
+        found = "; ".join(
+            f"{kind} [{unit}]: {len(names)} spectra (e.g. {names[0]})"
+            for (kind, unit), names in kinds.items()
+        )
+        warnings.warn(
+            f"the spectra have axes of {len(kinds)} kinds ({found}); resampled "
+            "together they would mix units: select one kind by "
+            "metadata['x_kind'], or convert (nm -> Raman shift with the laser "
+            "wavelength) before resampling",
+            SpectrumFileWarning,
+            stacklevel=3,
+        )
+
+
 def _read_file(path: Path, label_from, layout: str, label_column) -> Bunch:
     """The spectra of one file, with their labels and groups."""
+    vendor = _read_vendor(path)
+    if vendor is not None:
+        # every spectrum of a map or series is one sample: the file's
+        n = vendor.n_spectra
+        return Bunch(
+            spectra=[vendor.spectrum(i) for i in range(n)],
+            y=np.asarray([_label_of(path, label_from)] * n),
+            groups=np.asarray([rruff_sample_id(path)] * n),
+            filenames=np.asarray([str(path)] * n),
+            metadata=vendor.metadata,
+        )
     table = _parse(path, layout)
     if table.n_spectra > 1 or table.layout == "rows":
         data = read_table(path, layout=table.layout, label_column=label_column)

@@ -1,0 +1,77 @@
+"""Renishaw WiRE ``.wdf`` files (single spectra, maps, line scans, series).
+
+Read with Renishaw's own package ``renishaw-wdf`` (import name ``wdf``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ._formats import FileSpectra, require
+from ._text import SpectrumFileError
+
+#: WiRE x-list units -> (x_kind, x_unit)
+_X_UNITS = {
+    "RamanShift": ("raman_shift", "cm-1"),
+    "Wavenumber": ("wavenumber", "cm-1"),
+    "Nanometre": ("wavelength", "nm"),
+    "Micron": ("wavelength", "um"),
+    "ElectronVolt": ("energy", "eV"),
+}
+#: WiRE data units -> y_kind
+_Y_UNITS = {"Counts": "counts", "Intensity": "intensity", "Electrons": "counts"}
+_POSITIONS = {"Spatial_X": "x", "Spatial_Y": "y", "Spatial_Z": "z"}
+_LENGTH_UM = {"Micron": 1.0, "Millimetres": 1e3, "Metres": 1e6}
+
+
+def read_wdf(path: Path) -> FileSpectra:
+    """Every collected spectrum of a WiRE file, with positions and times."""
+    wdf = require("wdf", "renishaw-wdf", path, "Renishaw WiRE .wdf")
+    with wdf.Wdf(str(path)) as handle:
+        header = handle.hdr
+        if int(header.flags) & int(wdf.WdfFlags.Multitrack):
+            raise SpectrumFileError(
+                f"{path} is a multitrack WiRE file (one x-axis per track); "
+                "export its tracks from WiRE as separate files"
+            )
+        n = int(header.ncollected)  # an aborted map holds fewer than nspectra
+        xlist = handle.xlist()
+        axis = np.asarray(xlist, dtype=np.float64)
+        values = np.asarray(handle.spectrum(slice(0, n)), dtype=np.float64)
+        values = values.reshape(n, header.npoints)
+        try:
+            origins = dict(handle.origins.items())
+        except EOFError:  # a file without an origin block
+            origins = {}
+        base = {"measurement": header.type.name, "accumulations": int(header.naccum)}
+        if header.title:
+            base["title"] = header.title
+        if header.time_start.year > 1601:  # FILETIME 0: not recorded
+            base["acquired"] = header.time_start.isoformat()
+        if header.appname:
+            base["instrument"] = f"{header.appname} {header.appversion}"
+        x_kind, x_unit = _X_UNITS.get(xlist.units.name, ("other", xlist.units.name))
+        base.update(x_kind=x_kind, x_unit=x_unit)
+        base["y_kind"] = _Y_UNITS.get(header.units.name, "arbitrary")
+        if header.laser_wavenumber > 0:
+            base["laser_wavelength_nm"] = round(1e7 / header.laser_wavenumber, 3)
+        metadata = [dict(base, index=i) for i in range(n)]
+        _spectrum_origins(origins, metadata, n)
+    return FileSpectra(path, [axis] * n, list(values), metadata)
+
+
+def _spectrum_origins(origins: dict, metadata: list[dict], n: int) -> None:
+    """Stage positions (µm) and times (s from the first) of each spectrum."""
+    for datatype, origin in origins.items():
+        if datatype.name in _POSITIONS and origin.dataunit.name in _LENGTH_UM:
+            scale = _LENGTH_UM[origin.dataunit.name]
+            for meta, value in zip(metadata, origin[0:n]):
+                meta.setdefault("position_um", {})[_POSITIONS[datatype.name]] = (
+                    float(value) * scale
+                )
+        elif datatype.name == "Time" and origin.dataunit.name == "FileTime":
+            times = list(origin[0:n])
+            for meta, value in zip(metadata, times):
+                meta["time_s"] = (value - times[0]).total_seconds()

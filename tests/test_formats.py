@@ -1,0 +1,269 @@
+"""Instrument formats: dispatch, vendor readers, maps and series, errors.
+
+The real files are those of ../shared/data/formats; each is checked against
+the point counts and axis ranges its README gives (what the maintained
+readers made of it), and the SPC files against the reference text exports
+that README says are right. Tests skip with the reason when the data or a
+reader package is absent.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SHARED_DATA
+
+from sklearn_raman.datasets import (
+    SpectrumFileError,
+    SpectrumFileWarning,
+    read_spectra,
+    read_spectrum,
+)
+from sklearn_raman.datasets._formats import (
+    FORMATS,
+    FileSpectra,
+    read_vendor,
+    vendor_format,
+)
+
+FORMATS_DIR = SHARED_DATA / "formats"
+READERS = {"renishaw_wdf": "wdf", "thermo_omnic": "spectrochempy_omnic"}
+READERS.update(bruker_opus="brukeropus", galactic_spc="spc_io")
+_NUMBER = r"(-?[\d.]+(?:e[-+]?\d+)?)"
+
+
+def _readme_rows() -> dict[str, str]:
+    """README's table row of each file (its readers' results are in it)."""
+    rows = {}
+    for line in (FORMATS_DIR / "README.md").read_text().splitlines():
+        match = re.match(r"\| `([^`]+)` \|", line)
+        if match:
+            rows.setdefault(match.group(1), line)  # the first table
+    return rows
+
+
+def _expected(name: str, cell: str):
+    """(n_spectra, n_points or None, x_first, x_last) the README gives, or None."""
+    if name.startswith("opus/"):
+        # the block read: absorbance where there is one, else the reference
+        for key in ("a", "rf"):
+            match = re.search(
+                rf"\b{key} \([^)]*\): (\d+) pts, x {_NUMBER} → {_NUMBER}", cell
+            )
+            if match:
+                n, first, last = match.groups()
+                return 1, int(n), float(first), float(last)
+        return None
+    patterns = (
+        rf"spc-io: OK, (\d+) subfile\(s\) × (\d+|\[[^\]]*\]) pts.*?x {_NUMBER} → "
+        rf"{_NUMBER}",
+        rf"renishaw-wdf: OK, (\d+) spectra × (\d+) pts, x {_NUMBER} → {_NUMBER}",
+        rf"spectrochempy-omnic: OK, (\d+) × (\d+) pts, x {_NUMBER} → {_NUMBER}",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, cell)
+        if match:
+            n, points, first, last = match.groups()
+            points = None if points.startswith("[") else int(points)
+            return int(n), points, float(first), float(last)
+    return None
+
+
+def _vendor_files(folder: str) -> list[str]:
+    if not FORMATS_DIR.is_dir():
+        return []
+    root = FORMATS_DIR / folder
+    return sorted(
+        str(p.relative_to(FORMATS_DIR))
+        for p in root.rglob("*")
+        if p.is_file() and "txt2_expected" not in p.parts
+    )
+
+
+VENDOR_FILES = [f for d in ("wdf", "omnic", "opus", "spc") for f in _vendor_files(d)]
+
+
+def _need(path: Path):
+    if not FORMATS_DIR.is_dir():
+        pytest.skip(f"vendor files not found at {FORMATS_DIR} (../shared/data)")
+    fmt = vendor_format(path)
+    if fmt is not None:
+        pytest.importorskip(READERS[fmt.name], reason=f"{fmt.package} not installed")
+    return fmt
+
+
+@pytest.mark.parametrize("name", VENDOR_FILES or ["(no data)"])
+def test_every_vendor_file_reads_as_its_readme_says_or_raises(name):
+    path = FORMATS_DIR / name
+    fmt = _need(path)
+    cell = _readme_rows().get(name, "")
+    expected = _expected(name, cell)
+    if fmt is None:  # an OMNIC CSV export: a text file
+        axis, values, _ = read_spectrum(path)
+        assert len(axis) == 3736 and axis[0] == pytest.approx(399.193, abs=1e-3)
+        return
+    if expected is None:  # the README's readers failed on it: a clear error
+        assert "FAILS" in cell, f"no expectation parsed for {name}: {cell[:200]}"
+        with pytest.raises(SpectrumFileError, match=re.escape(str(path))):
+            read_vendor(path, fmt)
+        return
+    data = read_vendor(path, fmt)
+    n, points, first, last = expected
+    assert data.n_spectra == n
+    for i in range(data.n_spectra):
+        axis, values = data.spectrum(i)
+        assert np.all(np.diff(axis) >= 0) and np.isfinite(values).all()
+        if points is not None:
+            assert len(axis) == points
+    if points is not None:  # the README rounds to 6 significant digits
+        axis = data.axes[0]
+        assert axis[0] == pytest.approx(first, rel=1e-5, abs=1e-3)
+        assert axis[-1] == pytest.approx(last, rel=1e-5, abs=1e-3)
+    meta = data.metadata[0]
+    assert meta["format"] == fmt.name and meta["index"] == 0
+    assert {"x_kind", "x_unit", "y_kind"} <= set(meta)
+
+
+#: the reference exports that README says are wrong (negative SPC exponents,
+#: XYXY x read as integers): not compared
+WRONG_REFERENCES = {"4d_map.spc", "m_evenz.spc", "ms.spc", "m_xyxy.spc"}
+
+
+def _references() -> list[str]:
+    folder = FORMATS_DIR / "spc" / "rohanisaac_spc" / "txt2_expected"
+    if not folder.is_dir():
+        return []
+    names = [p.name[: -len(".txt")] for p in sorted(folder.glob("*.txt"))]
+    return [n for n in names if n not in WRONG_REFERENCES]
+
+
+@pytest.mark.parametrize("name", _references() or ["(no data)"])
+def test_spc_values_agree_with_the_right_reference_exports(name):
+    path = FORMATS_DIR / "spc" / "rohanisaac_spc" / name
+    fmt = _need(path)
+    reference = np.loadtxt(path.parent / "txt2_expected" / f"{name}.txt", ndmin=2)
+    if path.read_bytes()[1] == 0x4D or name == "test_input.spc":
+        with pytest.raises(SpectrumFileError, match=name):  # spc-io cannot read it
+            read_vendor(path, fmt)
+        return
+    data = read_vendor(path, fmt)
+    assert data.n_spectra == reference.shape[1] - 1
+    np.testing.assert_allclose(data.axes[0], reference[:, 0], rtol=1e-6)
+    for i in range(data.n_spectra):
+        np.testing.assert_allclose(data.values[i], reference[:, i + 1], rtol=1e-6)
+
+
+def test_a_wdf_folder_gives_every_spectrum_with_positions_and_file_groups():
+    _need(FORMATS_DIR / "wdf" / "spectrochempy_wire" / "sp.wdf")
+    with pytest.warns(SpectrumFileWarning, match="axes of 3 kinds"):
+        data = read_spectra(FORMATS_DIR / "wdf")  # nm, Raman shift and unknown
+    assert len(data.spectra) == 235 + 1 + 10 + 5 + 9 + 1 + 3 + 2 + 40 + 1
+    files, counts = np.unique(data.filenames, return_counts=True)
+    assert dict(zip((Path(f).name for f in files), counts))["line.wdf"] == 235
+    # one group per file: no map is split across a grouped CV
+    for name in files:
+        assert len(set(data.groups[data.filenames == name])) == 1
+    assert len(set(data.groups)) == len(files)
+    line = [m for m, f in zip(data.metadata, data.filenames) if f.endswith("line.wdf")]
+    assert [m["index"] for m in line] == list(range(235))
+    assert {"x", "y"} <= set(line[1]["position_um"])
+    assert line[0]["laser_wavelength_nm"] == pytest.approx(532.2, abs=0.1)
+    series = [
+        m for m, f in zip(data.metadata, data.filenames) if f.endswith("timeseries.wdf")
+    ]
+    assert series[0]["time_s"] == 0 and series[2]["time_s"] > series[1]["time_s"] > 0
+
+
+def test_renishaw_values_match_rosettasciios_own_test():
+    # rsciio/tests/test_renishaw.py (TestSpec): the first and last intensities
+    path = FORMATS_DIR / "wdf" / "rosettasciio" / "renishaw_test_spectrum.wdf"
+    _need(path)
+    axis, values, meta = read_spectrum(path)
+    assert meta["x_kind"] == "wavelength" and meta["x_unit"] == "nm"
+    np.testing.assert_allclose(values[:3], [65.36617, 67.51018, 60.00703], rtol=1e-6)
+    np.testing.assert_allclose(values[-2:], [67.45442, 68.10285], rtol=1e-6)
+
+
+def test_a_group_file_names_its_spectra_and_times():
+    path = FORMATS_DIR / "omnic" / "CO@Mo_Al2O3.SPG"
+    _need(path)
+    with pytest.raises(SpectrumFileError, match="19 spectra"):
+        read_spectrum(path)
+    axis, values, meta = read_spectrum(path, spectrum=3)
+    assert meta["y_kind"] == "absorbance" and meta["x_kind"] == "wavenumber"
+    assert meta["title"].startswith("*R") and meta["acquired"].startswith("2016-10-18")
+    data = read_spectra([path])
+    assert len(data.spectra) == 19 and min(m["time_s"] for m in data.metadata) == 0
+
+
+def test_opus_reads_absorbance_and_names_the_block():
+    path = FORMATS_DIR / "opus" / "spectrochempy" / "test.0000"
+    _need(path)
+    assert vendor_format(path).name == "bruker_opus"  # by content: no extension
+    axis, values, meta = read_spectrum(path)
+    assert meta["opus_block"] == "a" and meta["y_kind"] == "absorbance"
+    assert meta["instrument"].startswith("VERTEX") and len(axis) == 2567
+
+
+# -- without the shared data -----------------------------------------------------
+def test_a_missing_reader_names_the_pip_install(tmp_path, monkeypatch):
+    path = tmp_path / "map.wdf"
+    path.write_bytes(b"WDF1" + bytes(60))
+    monkeypatch.setitem(sys.modules, "wdf", None)  # import wdf -> ImportError
+    with pytest.raises(ImportError, match=r"pip install 'sklearn-raman\[formats\]'"):
+        read_spectrum(path)
+    with pytest.raises(ImportError, match="renishaw-wdf"):
+        read_spectra(tmp_path)
+
+
+def test_formats_are_found_by_extension_then_content(tmp_path):
+    spa = tmp_path / "x.SPA"
+    spa.write_bytes(bytes(64))
+    assert vendor_format(spa).name == "thermo_omnic"  # extension, any case
+    opus = tmp_path / "sample.1"
+    opus.write_bytes(b"\x0a\x0a\xfe\xfe" + bytes(60))
+    assert vendor_format(opus).name == "bruker_opus"
+    wdf = tmp_path / "renamed.dat"
+    wdf.write_bytes(b"WDF1" + bytes(60))
+    assert vendor_format(wdf).name == "renishaw_wdf"
+    text = tmp_path / "OK.txt"
+    text.write_text("OKAY 1\n100 2\n")  # 'K' as second byte: still text
+    assert vendor_format(text) is None
+    unknown = tmp_path / "blob.bin"
+    unknown.write_bytes(b"\x01\x02\x00\x00" * 16)
+    with pytest.raises(SpectrumFileError, match=r"blob.bin is a binary file"):
+        read_spectrum(unknown)
+    assert {f.name for f in FORMATS} >= set(READERS)
+
+
+def test_a_reader_failure_names_the_file_and_the_reader(tmp_path):
+    path = tmp_path / "broken.spc"
+    path.write_bytes(b"\x00\x4b" + bytes(100))  # a header and nothing else
+    pytest.importorskip("spc_io", reason="spc-io not installed")
+    with pytest.raises(SpectrumFileError, match=r"broken.spc: the Galactic"):
+        read_spectrum(path)
+
+
+def test_file_spectra_reject_nan_and_mismatched_axes(tmp_path):
+    axis = np.arange(4.0)
+    with pytest.raises(SpectrumFileError, match="NaN"):
+        FileSpectra(tmp_path / "a.wdf", [axis], [np.array([1, np.nan, 2, 3])], [{}])
+    with pytest.raises(SpectrumFileError, match="axis of"):
+        FileSpectra(tmp_path / "a.wdf", [axis], [np.ones(3)], [{}])
+    data = FileSpectra(tmp_path / "m.wdf", [axis[::-1]] * 2, [axis, axis], [{}, {}])
+    assert data.names == ["m[0]", "m[1]"]
+    np.testing.assert_array_equal(data.spectrum(0)[1], axis[::-1])  # ascending
+
+
+def test_text_folders_do_not_warn_about_axes(tmp_path):
+    for cls in ("a", "b"):
+        (tmp_path / cls).mkdir()
+        (tmp_path / cls / "s.csv").write_text("x,y\n100,1\n200,2\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(read_spectra(tmp_path).spectra) == 2
