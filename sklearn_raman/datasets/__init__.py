@@ -1,13 +1,27 @@
 """Spectrum readers, the RRUFF benchmark loader and synthetic spectra."""
 
+from ._formats import METADATA_KEYS
 from ._readers import read_spectra, read_spectrum, read_table, rruff_sample_id
 from ._rruff import load_rruff_sang2021
 from ._synthetic import make_spectra
 from ._text import SpectrumFileError, SpectrumFileWarning
+from ._units import (
+    convert_spectra,
+    microns_to_wavenumbers,
+    raman_shift_to_wavelength,
+    transmittance_to_absorbance,
+    wavelength_to_raman_shift,
+)
 
 __all__ = [
+    "METADATA_KEYS",
     "SpectrumFileError",
     "SpectrumFileWarning",
+    "convert_spectra",
+    "microns_to_wavenumbers",
+    "raman_shift_to_wavelength",
+    "transmittance_to_absorbance",
+    "wavelength_to_raman_shift",
     "load_rruff_sang2021",
     "make_spectra",
     "read_spectra",
