@@ -59,7 +59,15 @@ def _expected(name: str, cell: str):
                 n, first, last = match.groups()
                 return 1, int(n), float(first), float(last)
         return None
+    link = re.search(r"jcamp: OK, LINK file with (\d+) blocks", cell)
+    if link:  # every block: N pts x A → B
+        blocks = re.findall(rf"(\d+) pts x {_NUMBER} → {_NUMBER}", cell)
+        first, last = blocks[0][1:]
+        points = [int(b[0]) for b in blocks]
+        return int(link.group(1)), points, float(first), float(last)
     patterns = (
+        rf"jcamp: OK, (\d+) spectrum × (\d+) pts \(= ##NPOINTS\), x {_NUMBER} → "
+        rf"{_NUMBER}",
         rf"spc-io: OK, (\d+) subfile\(s\) × (\d+|\[[^\]]*\]) pts.*?x {_NUMBER} → "
         rf"{_NUMBER}",
         rf"renishaw-wdf: OK, (\d+) spectra × (\d+) pts, x {_NUMBER} → {_NUMBER}",
@@ -85,14 +93,22 @@ def _vendor_files(folder: str) -> list[str]:
     )
 
 
-VENDOR_FILES = [f for d in ("wdf", "omnic", "opus", "spc") for f in _vendor_files(d)]
+VENDOR_FILES = [
+    f for d in ("wdf", "omnic", "opus", "spc", "jcamp") for f in _vendor_files(d)
+]
+#: files the README's readers failed on that the package reads (its own JCAMP-DX
+#: reader): checked against their own ##NPOINTS / ##FIRSTX / ##LASTX
+READ_HERE = {
+    "jcamp/Robert_J_Lancashire_test_data/sqzdupd1.jdx",
+    "jcamp/Robert_J_Lancashire_test_data/xyinc1.jdx",
+}
 
 
 def _need(path: Path):
     if not FORMATS_DIR.is_dir():
         pytest.skip(f"vendor files not found at {FORMATS_DIR} (../shared/data)")
     fmt = vendor_format(path)
-    if fmt is not None:
+    if fmt is not None and fmt.package is not None:
         pytest.importorskip(READERS[fmt.name], reason=f"{fmt.package} not installed")
     return fmt
 
@@ -103,10 +119,15 @@ def test_every_vendor_file_reads_as_its_readme_says_or_raises(name):
     fmt = _need(path)
     cell = _readme_rows().get(name, "")
     expected = _expected(name, cell)
-    if fmt is None:  # an OMNIC CSV export: a text file
-        axis, values, _ = read_spectrum(path)
-        assert len(axis) == 3736 and axis[0] == pytest.approx(399.193, abs=1e-3)
+    if fmt is None:  # text: an OMNIC CSV export, the JCAMP test set's index
+        if path.name == "IR.CSV":
+            axis, values, _ = read_spectrum(path)
+            assert len(axis) == 3736 and axis[0] == pytest.approx(399.193, abs=1e-3)
         return
+    if name in READ_HERE:
+        header = dict(re.findall(r"##(\w+)=\s*([-\d.]+)", path.read_text("latin-1")))
+        expected = (1, int(header["NPOINTS"]), float(header["FIRSTX"]))
+        expected += (float(header["LASTX"]),)
     if expected is None:  # the README's readers failed on it: a clear error
         assert "FAILS" in cell, f"no expectation parsed for {name}: {cell[:200]}"
         with pytest.raises(SpectrumFileError, match=re.escape(str(path))):
@@ -119,7 +140,7 @@ def test_every_vendor_file_reads_as_its_readme_says_or_raises(name):
         axis, values = data.spectrum(i)
         assert np.all(np.diff(axis) >= 0) and np.isfinite(values).all()
         if points is not None:
-            assert len(axis) == points
+            assert len(axis) == (points[i] if isinstance(points, list) else points)
     if points is not None:  # the README rounds to 6 significant digits
         axis = data.axes[0]
         assert axis[0] == pytest.approx(first, rel=1e-5, abs=1e-3)
@@ -238,7 +259,7 @@ def test_formats_are_found_by_extension_then_content(tmp_path):
     unknown.write_bytes(b"\x01\x02\x00\x00" * 16)
     with pytest.raises(SpectrumFileError, match=r"blob.bin is a binary file"):
         read_spectrum(unknown)
-    assert {f.name for f in FORMATS} >= set(READERS)
+    assert {f.name for f in FORMATS} >= set(READERS) | {"jcamp_dx"}
 
 
 def test_a_reader_failure_names_the_file_and_the_reader(tmp_path):
@@ -267,3 +288,67 @@ def test_text_folders_do_not_warn_about_axes(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(read_spectra(tmp_path).spectra) == 2
+
+
+# -- JCAMP-DX, the package's own reader --------------------------------------------
+_HEADER = (
+    "##TITLE=test\n##JCAMP-DX=4.24\n##DATA TYPE=INFRARED SPECTRUM\n"
+    "##XUNITS=1/CM\n##YUNITS=ABSORBANCE\n##XFACTOR=1\n##YFACTOR=0.5\n"
+    "##FIRSTX=400\n##LASTX=407\n##NPOINTS=8\n##XYDATA=(X++(Y..Y))\n"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "400 10 12 13 13\n404 13 11 8 5\n",  # AFFN
+        "400+10+12+13+13\n404+13+11+8+5\n",  # PAC
+        "400A0A2A3A3\n404A3A1H E\n",  # SQZ
+        "400A0KJ%\n403A3%kll\n",  # SQZ + DIF, a check value starts line 2
+        "400A0KJ%\n403A3%klT\n",  # DUP of a difference
+    ],
+)
+def test_jcamp_compression_forms_decode_to_the_same_values(tmp_path, data):
+    path = tmp_path / "s.jdx"
+    path.write_text(_HEADER + data + "##END=\n")
+    axis, values, meta = read_spectrum(path)
+    np.testing.assert_array_equal(axis, np.arange(400.0, 408.0))
+    np.testing.assert_array_equal(
+        values, 0.5 * np.array([10, 12, 13, 13, 13, 11, 8, 5])
+    )
+    assert meta["x_kind"] == "wavenumber" and meta["y_kind"] == "absorbance"
+
+
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        ("400A0KJ%\n403A4%kll\n", r"line 13: DIF check value 14"),
+        ("400 10 12 13 13\n404 13 11 8\n", r"7 values .* ##NPOINTS=8"),
+        ("400 10 12 13 13\n410 13 11 8 5\n", r"line 13: X = 410"),
+        ("400 10 12 ? 13\n404 13 11 8 5\n", r"line 12: a missing value"),
+    ],
+)
+def test_jcamp_checks_fail_naming_the_line(tmp_path, data, fragment):
+    path = tmp_path / "bad.jdx"
+    path.write_text(_HEADER + data + "##END=\n")
+    with pytest.raises(SpectrumFileError, match=fragment):
+        read_spectrum(path)
+
+
+def test_jcamp_compound_file_gives_every_block(tmp_path):
+    block = (
+        _HEADER.replace("##TITLE=test", "##TITLE={}")
+        + "400 1 2 3 4\n404 5 6 7 8\n##END=\n"
+    )
+    text = (
+        "##TITLE=link\n##JCAMP-DX=5.0\n##BLOCKS=2\n"
+        + block.format("a")
+        + block.format("b")
+    )
+    path = tmp_path / "c.dx"
+    path.write_text(text + "##END=\n")
+    data = read_spectra([path])
+    assert len(data.spectra) == 2 and [m["title"] for m in data.metadata] == ["a", "b"]
+    with pytest.raises(SpectrumFileError, match="2 spectra"):
+        read_spectrum(path)
+    assert read_spectrum(path, spectrum="b")[1][-1] == 4.0

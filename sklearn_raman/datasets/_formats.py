@@ -151,6 +151,14 @@ FORMATS = (
         _starts(b"\x0a\x0a\xfe\xfe"),
     ),
     Format(
+        "jcamp_dx",
+        "JCAMP-DX",
+        (".jdx", ".dx", ".jcm"),
+        "_jcamp:read_jcamp",
+        None,
+        lambda head: head.lstrip().startswith(b"##TITLE") or b"##JCAMP" in head,
+    ),
+    Format(
         "galactic_spc",
         "Galactic / Thermo GRAMS SPC",
         (".spc",),
@@ -169,7 +177,7 @@ def vendor_format(path: Path) -> Format | None:
     if fmt is not None:
         return fmt
     with open(path, "rb") as handle:
-        head = handle.read(64)
+        head = handle.read(512)
     for fmt in FORMATS:
         if fmt.sniff is not None and fmt.sniff(head):
             return fmt

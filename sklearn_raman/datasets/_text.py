@@ -144,9 +144,8 @@ def _split_header(path: Path, text: str):
         lines.append((lineno, line.rstrip("\r\n")))
     if any(key.upper() in _JCAMP_KEYS for key in header):
         raise SpectrumFileError(
-            f"{path}: a JCAMP-DX file; its data tables (compressed or several "
-            "values per line) are not read by the text reader. Export the "
-            "spectrum as two-column text or CSV"
+            f"{path}: a JCAMP-DX file whose ##JCAMP-DX label comes late; give "
+            "it the extension .jdx so the JCAMP-DX reader reads it"
         )
     return header, lines
 
