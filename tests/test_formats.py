@@ -33,7 +33,8 @@ from sklearn_raman.datasets._formats import (
 
 FORMATS_DIR = SHARED_DATA / "formats"
 READERS = {"renishaw_wdf": "wdf", "thermo_omnic": "spectrochempy_omnic"}
-READERS.update(bruker_opus="brukeropus", galactic_spc="spc_io")
+READERS.update(bruker_opus="brukeropus", galactic_spc="spc_io", witec_project="witio")
+READERS.update(labspec_xml="rsciio")
 _NUMBER = r"(-?[\d.]+(?:e[-+]?\d+)?)"
 
 
@@ -59,6 +60,18 @@ def _expected(name: str, cell: str):
                 n, first, last = match.groups()
                 return 1, int(n), float(first), float(last)
         return None
+    rsciio = re.search(r"jobinyvon: OK, shape \(([\d, ]+),?\);", cell)
+    if rsciio:  # navigation axes first, the spectral axis (ascending) last
+        shape = [int(v) for v in rsciio.group(1).split(",") if v.strip()]
+        n = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+        first, last = re.findall(rf"\] {_NUMBER} → {_NUMBER}", cell)[-1]
+        return n, shape[-1], float(first), float(last)
+    witio = re.search(
+        rf"(\d+) TDGraph, shapes \[1, 1, (\d+)\], x {_NUMBER} → {_NUMBER}", cell
+    )
+    if witio:
+        n, points, first, last = witio.groups()
+        return int(n), int(points), float(first), float(last)
     link = re.search(r"jcamp: OK, LINK file with (\d+) blocks", cell)
     if link:  # every block: N pts x A → B
         blocks = re.findall(rf"(\d+) pts x {_NUMBER} → {_NUMBER}", cell)
@@ -94,7 +107,9 @@ def _vendor_files(folder: str) -> list[str]:
 
 
 VENDOR_FILES = [
-    f for d in ("wdf", "omnic", "opus", "spc", "jcamp") for f in _vendor_files(d)
+    f
+    for d in ("wdf", "omnic", "opus", "spc", "jcamp", "labspec_xml", "witec")
+    for f in _vendor_files(d)
 ]
 #: files the README's readers failed on that the package reads (its own JCAMP-DX
 #: reader): checked against their own ##NPOINTS / ##FIRSTX / ##LASTX
@@ -352,3 +367,38 @@ def test_jcamp_compound_file_gives_every_block(tmp_path):
     with pytest.raises(SpectrumFileError, match="2 spectra"):
         read_spectrum(path)
     assert read_spectrum(path, spectrum="b")[1][-1] == 4.0
+
+
+def test_labspec_xml_absolute_wavenumbers_convert_to_the_shift_labspec_wrote():
+    # one acquisition exported twice by LabSpec: absolute cm-1 and Raman shift
+    from sklearn_raman.datasets import convert_spectra
+
+    folder = FORMATS_DIR / "labspec_xml"
+    _need(folder / "jobinyvon_test_spec_3s_cm-1.xml")
+    absolute = read_spectra([folder / "jobinyvon_test_spec_3s_abs-cm-1.xml"])
+    shift = read_spectra([folder / "jobinyvon_test_spec_3s_cm-1.xml"])
+    assert absolute.metadata[0]["laser_wavelength_nm"] == pytest.approx(632.817)
+    converted = convert_spectra(absolute, x_kind="raman_shift")
+    # the file stores absolute wavenumbers to 0.1 cm-1, shifts to 0.01
+    np.testing.assert_allclose(converted.spectra[0][0], shift.spectra[0][0], atol=0.06)
+    np.testing.assert_allclose(converted.spectra[0][1], shift.spectra[0][1])
+    scan = read_spectra([folder / "jobinyvon_test_map_x3-y2.xml"])
+    positions = {tuple(sorted(m["position_um"].items())) for m in scan.metadata}
+    assert len(scan.spectra) == 6 and len(positions) == 6
+
+
+def test_own_readers_for_perkinelmer_ocean_optics_and_labspec_text():
+    _need(FORMATS_DIR / "perkinelmer_sp" / "spectra.sp")
+    axis, values, meta = read_spectrum(FORMATS_DIR / "perkinelmer_sp" / "spectra.sp")
+    # the header's range and interval: 4000 -> 700 cm-1 in steps of 1
+    assert len(axis) == 3301 and axis[0] == 700 and axis[-1] == 4000
+    assert meta["y_kind"] == "absorbance" and meta["title"] == "strip01"
+    assert -0.1 < values.min() < values.max() < 1.0
+    axis, values, meta = read_spectrum(FORMATS_DIR / "oceanoptics" / "tsunami.scope")
+    assert len(axis) == 2048 and (axis[0], axis[-1]) == (339.95, 1013.55)  # WrightTools
+    assert meta["x_kind"] == "wavelength" and meta["instrument"] == "USB2E2859"
+    axis, values, meta = read_spectrum(FORMATS_DIR / "labspec_txt" / "LiNbWO6-0-H.txt")
+    assert len(axis) == 1024 and meta["laser_wavelength_nm"] == 532.0
+    assert meta["x_kind"] == "raman_shift" and meta["acquired"] == "2019-06-21T15:08:06"
+    data = read_spectra([FORMATS_DIR / "labspec_txt" / "lasertest1.txt"])
+    assert len(data.spectra) == 3 and all(len(a) == 1024 for a, _ in data.spectra)

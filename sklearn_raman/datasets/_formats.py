@@ -159,6 +159,38 @@ FORMATS = (
         lambda head: head.lstrip().startswith(b"##TITLE") or b"##JCAMP" in head,
     ),
     Format(
+        "ocean_optics",
+        "Ocean Optics text",
+        (".scope",),
+        "_oceanoptics:read_ocean_optics",
+        None,
+        lambda head: b"OOIBase32" in head or b">>>>>Begin" in head,
+    ),
+    Format(
+        "perkinelmer_sp",
+        "PerkinElmer .sp",
+        (".sp",),
+        "_perkinelmer:read_perkinelmer",
+        None,
+        _starts(b"PEPE"),
+    ),
+    Format(
+        "witec_project",
+        "WITec Project",
+        (".wip", ".wid"),
+        "_witec:read_witec",
+        "witio",
+        _starts(b"WIT_PR", b"WIT_DA"),
+    ),
+    Format(
+        "labspec_xml",
+        "Horiba LabSpec XML",
+        (".xml",),
+        "_labspec:read_labspec_xml",
+        "rosettasciio",
+        lambda head: b"<LSX_Data" in head,
+    ),
+    Format(
         "galactic_spc",
         "Galactic / Thermo GRAMS SPC",
         (".spc",),
@@ -177,7 +209,7 @@ def vendor_format(path: Path) -> Format | None:
     if fmt is not None:
         return fmt
     with open(path, "rb") as handle:
-        head = handle.read(512)
+        head = handle.read(2048)
     for fmt in FORMATS:
         if fmt.sniff is not None and fmt.sniff(head):
             return fmt

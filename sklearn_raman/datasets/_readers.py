@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._formats import FileSpectra, read_vendor, vendor_format
+from ._labspec import labspec_metadata
 from ._text import SpectrumFileError, SpectrumFileWarning, TextTable, parse_table
 
 _SAMPLE_ID = re.compile(r"^[A-Z]{1,3}\d{5,}")
@@ -164,6 +165,7 @@ def _vendor_spectrum(data: FileSpectra, spectrum) -> tuple:
 
 def _metadata(table: TextTable, index: int) -> dict:
     meta = dict(table.header)
+    meta.update(labspec_metadata(meta.get("comments", [])))
     if table.n_spectra > 1 or table.layout == "rows":
         meta["name"] = table.names[index]
         meta.update({k: v[index] for k, v in table.row_fields.items()})
