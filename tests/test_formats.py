@@ -402,3 +402,75 @@ def test_own_readers_for_perkinelmer_ocean_optics_and_labspec_text():
     assert meta["x_kind"] == "raman_shift" and meta["acquired"] == "2019-06-21T15:08:06"
     data = read_spectra([FORMATS_DIR / "labspec_txt" / "lasertest1.txt"])
     assert len(data.spectra) == 3 and all(len(a) == 1024 for a, _ in data.spectra)
+
+
+# -- large folders: errors, parallel reading, progress ------------------------------
+def _folder(tmp_path, n_good=4, bad=("broken.txt",)):
+    for i in range(n_good):
+        cls = tmp_path / ("a" if i % 2 else "b")
+        cls.mkdir(exist_ok=True)
+        (cls / f"s{i}.csv").write_text(f"x,y\n100,{i}\n200,{i + 1}\n300,{i + 2}\n")
+    for name in bad:
+        (tmp_path / "a" / name).write_text("x,y\n100,1\n200,oops\n")
+    return tmp_path
+
+
+def test_on_error_raises_warns_or_skips_and_lists_every_skipped_file(tmp_path):
+    root = _folder(tmp_path)
+    with pytest.raises(SpectrumFileError, match=r"broken.txt, line 3"):
+        read_spectra(root)
+    with pytest.warns(SpectrumFileWarning, match="1 of 5 files skipped"):
+        data = read_spectra(root, on_error="warn")
+    assert len(data.spectra) == 4
+    assert [Path(p).name for p, _ in data.skipped] == ["broken.txt"]
+    assert "line 3" in data.skipped[0][1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet = read_spectra(root, on_error="skip")
+    assert quiet.skipped == data.skipped
+    assert read_spectra(root / "b").skipped == []
+    with pytest.raises(ValueError, match="on_error must be"):
+        read_spectra(root, on_error="ignore")
+
+
+def test_nothing_readable_raises_and_a_missing_reader_is_never_skipped(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "x.txt").write_text("not a spectrum\n")
+    with pytest.raises(SpectrumFileError, match="none of the 1 files"):
+        read_spectra(tmp_path, on_error="skip")
+    (tmp_path / "m.wdf").write_bytes(b"WDF1" + bytes(60))
+    monkeypatch.setitem(sys.modules, "wdf", None)
+    with pytest.raises(ImportError, match="renishaw-wdf"):
+        read_spectra(tmp_path, on_error="skip")
+
+
+def test_parallel_reading_gives_the_same_result_with_a_progress_bar(tmp_path, capsys):
+    root = _folder(tmp_path, n_good=12, bad=())
+    serial = read_spectra(root)
+    parallel = read_spectra(root, n_jobs=2, progress=True)
+    assert "12/12" in capsys.readouterr().err  # tqdm's bar, on stderr
+    np.testing.assert_array_equal(serial.y, parallel.y)
+    np.testing.assert_array_equal(serial.filenames, parallel.filenames)
+    for (a1, v1), (a2, v2) in zip(serial.spectra, parallel.spectra):
+        np.testing.assert_array_equal(a1, a2)
+        np.testing.assert_array_equal(v1, v2)
+
+
+MMPSD = SHARED_DATA / "mmpsd"
+
+
+@pytest.mark.parametrize("modality", ["FTIR", "Raman"])
+def test_mmpsd_folders_read_every_file_with_its_polymer(modality):
+    if not MMPSD.is_dir():
+        pytest.skip(f"MMPSD not found at {MMPSD} (../shared/data)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = read_spectra(MMPSD / modality)
+    labels, counts = np.unique(data.y, return_counts=True)
+    assert dict(zip(labels, counts)) == {"HDPE": 26, "LDPE": 17, "PET": 39, "PP": 40}
+    assert len(data.spectra) == 122 and data.skipped == []
+    # the file name is the sample: PP01 is the same plastic in both modalities
+    assert "PP01" in set(data.groups) and len(set(data.groups)) == 122
+    if modality == "FTIR":  # some exports hold a stray third value: said, not hidden
+        assert any("beyond the 2 columns" in str(w.message) for w in caught)

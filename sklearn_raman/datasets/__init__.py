@@ -1,7 +1,8 @@
 """Spectrum readers, the RRUFF benchmark loader and synthetic spectra."""
 
+from ._folder import read_spectra
 from ._formats import METADATA_KEYS
-from ._readers import read_spectra, read_spectrum, read_table, rruff_sample_id
+from ._readers import read_spectrum, read_table, rruff_sample_id
 from ._rruff import load_rruff_sang2021
 from ._synthetic import make_spectra
 from ._text import SpectrumFileError, SpectrumFileWarning

@@ -1,0 +1,244 @@
+"""Reading a folder (or a list) of spectrum files: labels, groups, progress, errors."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.utils import Bunch
+from tqdm.auto import tqdm
+
+from ._readers import (
+    _SAMPLE_ID,
+    _ascending,
+    _metadata,
+    _parse,
+    _read_vendor,
+    read_table,
+    rruff_sample_id,
+)
+from ._text import SpectrumFileError, SpectrumFileWarning
+
+_LABEL_FROM = ("auto", "folder", "rruff_name")
+
+
+def _label_of(path: Path, label_from) -> str:
+    if callable(label_from):
+        return label_from(path)
+    if label_from in ("folder", "auto"):
+        return path.parent.name
+    return path.name.split("__")[0]  # "rruff_name"
+
+
+def read_spectra(
+    source: str | os.PathLike | Iterable[str | os.PathLike],
+    label_from: str | Callable[[Path], object] = "auto",
+    *,
+    pattern: str = "*",
+    recursive: bool = True,
+    layout: str = "auto",
+    label_column: str | None = None,
+    on_error: str = "raise",
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> Bunch:
+    r"""Read a folder (or a list) of spectrum files, tables of spectra included.
+
+    A file of one spectrum gives one; a wide table (see :func:`read_table`)
+    gives every spectrum it holds, each with its column / row label.
+
+    Parameters
+    ----------
+    source : path or iterable of paths
+        A folder, searched for files matching ``pattern`` (in subfolders too
+        when ``recursive``), one file, or the files themselves.
+    label_from : {"auto", "folder", "rruff_name"} or callable, default="auto"
+        Where the class label comes from: ``"folder"``, the name of the file's
+        folder (one folder per class); ``"rruff_name"``, the mineral name that
+        starts a RRUFF file name (``Albite__R040068__...`` -> ``"Albite"``);
+        ``label_from(path)``; ``"auto"``, the table's own labels for the
+        spectra of a wide table (``label_column``, or its column names / the
+        first text label field of its rows), the folder otherwise.
+    pattern : str, default="*"
+        Glob pattern of the files in a folder. Hidden files are skipped.
+    recursive : bool, default=True
+        Search subfolders of a folder.
+    layout : {"auto", "columns", "rows"}, default="auto"
+        Layout of tables, as in :func:`read_table`.
+    label_column : str or None, default=None
+        The label field of row-layout tables that gives the labels with
+        ``label_from="auto"`` (e.g. ``"Cluster Autoanalysis"``), as in
+        :func:`read_table`.
+    on_error : {"raise", "warn", "skip"}, default="raise"
+        A file that cannot be read: ``"raise"`` stops at the first, with its
+        error; ``"warn"`` and ``"skip"`` go on, list it in ``skipped`` with
+        the reason, and ``"warn"`` also warns once with the count. A missing
+        optional reader package always raises (it is no fault of the file).
+    n_jobs : int or None, default=None
+        Read files in parallel processes (joblib; ``-1``: all cores). Worth it
+        for thousands of files or slow formats; None: one process.
+    progress : bool or None, default=None
+        A tqdm progress bar over the files; None: shown for more than 100
+        files when writing to a terminal.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``spectra``: list of ``(wavenumbers, intensities)`` pairs, each on its
+        own axis (feed it to :class:`~sklearn_raman.SpectrumResampler`);
+        ``y``: ndarray of labels; ``groups``: ndarray of sample ids, for
+        group-aware splits: the RRUFF id from the header or the file name (see
+        :func:`rruff_sample_id`), else the file stem; for the spectra of a
+        table, ``"<file name>:<spectrum name>"``; ``filenames``: ndarray of
+        paths (a table's repeated for each of its spectra); ``metadata``:
+        list of header dicts (with ``"name"`` and the row's label fields for
+        the spectra of a table); ``skipped``: list of ``(path, reason)`` of
+        the files left out (``on_error="warn"`` or ``"skip"``).
+
+        An instrument file of several spectra (a map, a line scan, a series, a
+        multifile) gives every spectrum, with its ``index`` (and position or
+        time) in the metadata, and its file as group: a grouped split never
+        puts two spectra of one map on both sides. When the files' axes are of
+        different kinds (nm and Raman shift, say) a warning says so.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_raman.datasets import read_spectra
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for cls in ("calcite", "quartz"):
+    ...     (root / cls).mkdir()
+    ...     _ = (root / cls / "a.csv").write_text("x,y\n100,1\n200,2\n")
+    >>> data = read_spectra(root)
+    >>> data.y.tolist(), len(data.spectra)
+    (['calcite', 'quartz'], 2)
+    """
+    if not callable(label_from) and label_from not in _LABEL_FROM:
+        raise ValueError(
+            f"label_from must be one of {_LABEL_FROM} or a callable; got {label_from!r}"
+        )
+    if isinstance(source, str | os.PathLike):
+        root = Path(source)
+        if root.is_dir():
+            found = root.rglob(pattern) if recursive else root.glob(pattern)
+            paths = sorted(
+                p for p in found if p.is_file() and not p.name.startswith(".")
+            )
+            if not paths:
+                raise FileNotFoundError(f"no files matching {pattern!r} in {root}")
+        elif root.is_file():
+            paths = [root]
+        else:
+            raise FileNotFoundError(f"no such file or folder: {root}")
+    else:
+        paths = [Path(p) for p in source]
+        if not paths:
+            raise ValueError("read_spectra: the list of files is empty")
+    if on_error not in _ON_ERROR:
+        raise ValueError(f"on_error must be one of {_ON_ERROR}; got {on_error!r}")
+    read = delayed(_read_or_reason)
+    jobs = (read(p, label_from, layout, label_column, on_error) for p in paths)
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    # tqdm's disable=None: shown on a terminal only
+    disable = (None if len(paths) > 100 else True) if progress is None else not progress
+    parts, skipped = [], []
+    for path, result in tqdm(
+        zip(paths, results), total=len(paths), unit="file", disable=disable
+    ):
+        if isinstance(result, str):
+            skipped.append((str(path), result))
+        else:
+            parts.append(result)
+    if skipped and on_error == "warn":
+        warnings.warn(
+            f"{len(skipped)} of {len(paths)} files skipped (see .skipped); the "
+            f"first: {skipped[0][0]}: {skipped[0][1]}",
+            SpectrumFileWarning,
+            stacklevel=2,
+        )
+    if not parts:
+        raise SpectrumFileError(
+            f"none of the {len(paths)} files could be read; the first: "
+            f"{skipped[0][0]}: {skipped[0][1]}"
+        )
+    _warn_mixed_axes(parts)
+    return Bunch(
+        skipped=skipped,
+        spectra=[s for part in parts for s in part.spectra],
+        y=np.concatenate([part.y for part in parts]),
+        groups=np.concatenate([part.groups for part in parts]),
+        filenames=np.concatenate([part.filenames for part in parts]),
+        metadata=[m for part in parts for m in part.metadata],
+    )
+
+
+_ON_ERROR = ("raise", "warn", "skip")
+
+
+def _read_or_reason(path: Path, label_from, layout, label_column, on_error):
+    """The spectra of one file, or (unless raising) why it could not be read."""
+    try:
+        return _read_file(path, label_from, layout, label_column)
+    except (SpectrumFileError, ValueError, OSError) as exc:
+        if on_error == "raise":
+            raise
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _warn_mixed_axes(parts: list[Bunch]) -> None:
+    """Warn when the files' axes are of different kinds (nm and cm-1, say)."""
+    kinds: dict[tuple, list[str]] = {}
+    for part in parts:
+        for meta, name in zip(part.metadata, part.filenames):
+            if "x_kind" in meta:
+                kinds.setdefault((meta["x_kind"], meta.get("x_unit")), []).append(name)
+    if len(kinds) > 1:
+        found = "; ".join(
+            f"{kind} [{unit}]: {len(names)} spectra (e.g. {names[0]})"
+            for (kind, unit), names in kinds.items()
+        )
+        warnings.warn(
+            f"the spectra have axes of {len(kinds)} kinds ({found}); resampled "
+            "together they would mix units: select one kind by "
+            "metadata['x_kind'], or convert (nm -> Raman shift with the laser "
+            "wavelength) before resampling",
+            SpectrumFileWarning,
+            stacklevel=3,
+        )
+
+
+def _read_file(path: Path, label_from, layout: str, label_column) -> Bunch:
+    """The spectra of one file, with their labels and groups."""
+    vendor = _read_vendor(path)
+    if vendor is not None:
+        # every spectrum of a map or series is one sample: the file's
+        n = vendor.n_spectra
+        return Bunch(
+            spectra=[vendor.spectrum(i) for i in range(n)],
+            y=np.asarray([_label_of(path, label_from)] * n),
+            groups=np.asarray([rruff_sample_id(path)] * n),
+            filenames=np.asarray([str(path)] * n),
+            metadata=vendor.metadata,
+        )
+    table = _parse(path, layout)
+    if table.n_spectra > 1 or table.layout == "rows":
+        data = read_table(path, layout=table.layout, label_column=label_column)
+        if label_from != "auto":
+            data.y = np.asarray([_label_of(path, label_from)] * table.n_spectra)
+        return data
+    wavenumbers, intensities = _ascending(table.axis, table.values[0])
+    meta = _metadata(table, 0)
+    rruff_id = str(meta.get("RRUFFID", "")).strip()
+    return Bunch(
+        spectra=[(wavenumbers, intensities)],
+        y=np.asarray([_label_of(path, label_from)]),
+        groups=np.asarray(
+            [rruff_id if _SAMPLE_ID.fullmatch(rruff_id) else rruff_sample_id(path)]
+        ),
+        filenames=np.asarray([str(path)]),
+        metadata=[meta],
+    )
