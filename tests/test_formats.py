@@ -138,6 +138,9 @@ def test_every_vendor_file_reads_as_its_readme_says_or_raises(name):
         if path.name == "IR.CSV":
             axis, values, _ = read_spectrum(path)
             assert len(axis) == 3736 and axis[0] == pytest.approx(399.193, abs=1e-3)
+        else:  # DX-DIR.TXT: prose, no spectrum
+            with pytest.raises(SpectrumFileError, match=re.escape(path.name)):
+                read_spectrum(path)
         return
     if name in READ_HERE:
         header = dict(re.findall(r"##(\w+)=\s*([-\d.]+)", path.read_text("latin-1")))
@@ -474,3 +477,27 @@ def test_mmpsd_folders_read_every_file_with_its_polymer(modality):
     assert "PP01" in set(data.groups) and len(set(data.groups)) == 122
     if modality == "FTIR":  # some exports hold a stray third value: said, not hidden
         assert any("beyond the 2 columns" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize(
+    "name", _vendor_files("labspec_txt") + _vendor_files("oceanoptics") or ["(none)"]
+)
+def test_text_exports_read_as_their_readme_says(name):
+    path = FORMATS_DIR / name
+    _need(path)
+    row = _readme_rows()[name]
+    data = read_spectra([path])
+    match = re.search(rf"col0 {_NUMBER} → {_NUMBER}", row)
+    if "multi-spectrum" not in row:  # two columns: the axis range as stored
+        first, last = (float(v) for v in match.groups())
+        ((axis, values),) = data.spectra
+        assert (axis[0], axis[-1]) == (
+            pytest.approx(first, abs=1e-3),
+            pytest.approx(last, abs=1e-3),
+        )
+    else:  # LabSpec's multi-spectrum export: a row of shifts, one row per spectrum
+        assert len(data.spectra) == 3
+        assert data.spectra[0][0][0] == pytest.approx(83.7, abs=0.05)
+    assert all(len(a) in (1024, 2048) for a, _ in data.spectra)
+    meta = data.metadata[0]
+    assert meta["x_kind"] == ("wavelength" if "oceanoptics" in name else "raman_shift")
