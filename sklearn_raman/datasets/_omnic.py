@@ -6,6 +6,7 @@ declaring it; the ``formats`` extra installs both.
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,11 @@ _Y_TITLES = {
 
 def read_omnic(path: Path) -> FileSpectra:
     """Every spectrum of an OMNIC file, with names and acquisition times."""
-    require("requests", "requests", path, "Thermo OMNIC .spa/.spg")
-    omnic = require("spectrochempy_omnic", "spectrochempy-omnic", path, "OMNIC")
+    if find_spec("spectrochempy_omnic") is not None:  # it imports requests
+        require("requests", "requests", path, "Thermo OMNIC, for spectrochempy-omnic")
+    omnic = require(
+        "spectrochempy_omnic", "spectrochempy-omnic", path, "Thermo OMNIC .spa/.spg"
+    )
     reader = omnic.OMNICReader(str(path))
     values = np.atleast_2d(np.asarray(reader.data, dtype=np.float64))
     axis = np.asarray(reader.x, dtype=np.float64)
