@@ -27,6 +27,7 @@ from .datasets import (
 from .metrics import PAPER_SCORING, paper_metrics
 from .model_selection import PaperSplit, SampleGroupedSplit
 from .neighbors import LibrarySearchClassifier
+from .open_set import OpenSetClassifier
 from .preprocessing import (
     BaselineCorrector,
     CosmicRayRemover,
@@ -47,6 +48,7 @@ __all__ = [
     "Cropper",
     "LibrarySearchClassifier",
     "MinMaxPerSpectrum",
+    "OpenSetClassifier",
     "PAPER_SCORING",
     "PaperSplit",
     "SampleGroupedSplit",

@@ -9,8 +9,10 @@ learn, every other check (shapes, pickling, dtypes, errors, determinism...) one.
 from functools import partial
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from test_common import expected_failed_checks as open_set_expected_failures
 
 from sklearn_raman.neural import CLASSIFIERS, CompactResNet1DClassifier, VGG1DClassifier
+from sklearn_raman.open_set import OpenSetClassifier
 
 #: checks that need a trained model
 NEED_TRAINING = {"check_classifiers_train", "check_class_weight_classifiers"}
@@ -43,4 +45,24 @@ def test_sklearn_compatible_classifier(estimator, check):
     name = _name(check)
     epochs = TRAIN_EPOCHS.get((type(estimator), name), 10)
     estimator.set_params(max_epochs=epochs if name in NEED_TRAINING else 1)
+    check(estimator)
+
+
+@parametrize_with_checks(
+    [
+        OpenSetClassifier(
+            CompactResNet1DClassifier._create_test_instance(),
+            novelty_score=score,
+            target_recall=1.0,
+            cv=2,
+            random_state=0,
+        )
+        for score in ("embedding_distance", "energy")
+    ],
+    expected_failed_checks=open_set_expected_failures,
+)
+def test_sklearn_compatible_open_set_cnn(estimator, check):
+    name = _name(check)
+    epochs = TRAIN_EPOCHS.get((CompactResNet1DClassifier, name), 10)
+    estimator.set_params(estimator__max_epochs=epochs if name in NEED_TRAINING else 1)
     check(estimator)

@@ -232,6 +232,23 @@ class SpectrumNetClassifier(
         """
         return softmax(self._forward(X).astype(np.float64), axis=1)
 
+    def decision_function(self, X) -> np.ndarray:
+        """Logits: the class scores before the softmax.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_points)
+            Spectra.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes), or (n_samples,)
+            Float64, columns in the order of ``classes_``; for two classes,
+            as in scikit-learn, the margin of the second over the first.
+        """
+        logits = self._forward(X).astype(np.float64)
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
+
     def predict(self, X) -> np.ndarray:
         """Predicted class labels.
 

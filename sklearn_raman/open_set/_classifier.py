@@ -1,0 +1,274 @@
+"""OpenSetClassifier: any classifier that answers "unknown" below a calibrated score."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._scores import SCORES
+
+
+def _estimator_has(name: str):
+    def check(self):
+        return hasattr(
+            self.estimator_ if hasattr(self, "estimator_") else self.estimator, name
+        )
+
+    return check
+
+
+class OpenSetClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier that predicts ``unknown_label`` for spectra of no known class.
+
+    Wraps any classifier of the package (a deep classifier, a
+    :class:`~sklearn_raman.neighbors.LibrarySearchClassifier`, a pipeline) and
+    rejects predictions whose known-ness score falls below a threshold. The
+    threshold is calibrated in :meth:`fit` by cross-fitting: ``cv`` models are
+    trained on part of the data and scored on the rest, and the threshold is
+    set so that ``target_recall`` of those held-out known spectra are accepted;
+    then the model is trained on all the data. No spectrum is set aside.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier to wrap (cloned; never modified).
+    novelty_score : {"max_proba", "energy", "embedding_distance", "similarity"}, \
+default="max_proba"
+        The known-ness score: the largest class probability; the energy
+        (``logsumexp`` of the logits, from ``decision_function``); the cosine
+        similarity of the embedding (``transform``: a deep classifier's
+        penultimate layer) to the nearest class centroid; the best library
+        similarity (library search).
+    target_recall : float, default=0.95
+        Share of known-class spectra to accept (on held-out data).
+    unknown_label : str, int or None, default=None
+        The label of rejected spectra; must not be a class label. None:
+        ``"unknown"`` for string class labels, ``-1`` for integer ones (one
+        below the smallest class if -1 is a class), so predictions keep the
+        labels' dtype.
+    cv : int, default=5
+        Folds of the cross-fitting (fewer where a class has fewer spectra).
+        Training costs ``cv + 1`` fits.
+    random_state : int, RandomState instance or None, default=None
+        Shuffling of the folds.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The classifier trained on all the data.
+    classes_ : ndarray
+        The known classes (``unknown_label`` is not among them).
+    unknown_label_ : str or int
+        The label given to rejected spectra.
+    threshold_ : float
+        Spectra scoring below it are predicted ``unknown_label``.
+    calibration_scores_ : ndarray
+        The held-out scores of known spectra the threshold comes from.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_raman import make_spectra
+    >>> from sklearn_raman.open_set import OpenSetClassifier
+    >>> X, y = make_spectra(n_classes=4, n_samples_per_class=20, random_state=0)
+    >>> known = y != y[-1]  # hold one class out of training
+    >>> clf = OpenSetClassifier(LogisticRegression(max_iter=1000), random_state=0)
+    >>> clf.fit(X[known], y[known]).predict(X[~known][:3]).tolist()
+    ['unknown', 'unknown', 'unknown']
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "novelty_score": [StrOptions(set(SCORES))],
+        "target_recall": [Interval(Real, 0, 1, closed="right")],
+        "unknown_label": [str, Integral, None],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        novelty_score: str = "max_proba",
+        target_recall: float = 0.95,
+        unknown_label: str | int | None = None,
+        cv: int = 5,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.novelty_score = novelty_score
+        self.target_recall = target_recall
+        self.unknown_label = unknown_label
+        self.cv = cv
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Calibrate the rejection threshold by cross-fitting, then train on all.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_points), or what the estimator takes
+            Spectra (a list of ``(wavenumbers, intensities)`` pairs for a
+            pipeline starting with a resampler).
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : object
+        """
+        if sparse.issparse(X):
+            raise TypeError(
+                "OpenSetClassifier does not take sparse input: pass spectra as a "
+                "dense array"
+            )
+        if hasattr(X, "__array__") and not hasattr(X, "iloc"):
+            X = np.asarray(X)  # array-likes that cannot be indexed by rows
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        classes, counts = np.unique(y, return_counts=True)
+        self.unknown_label_ = self._unknown(classes)
+        if np.any(classes.astype(object) == self.unknown_label_):
+            raise ValueError(
+                f"unknown_label={self.unknown_label_!r} is one of the class labels; "
+                "choose another"
+            )
+        if len(y) < 2:
+            raise ValueError(
+                f"OpenSetClassifier needs 2 samples or more to calibrate; got "
+                f"n_samples={len(y)}"
+            )
+        scorer = SCORES[self.novelty_score]()
+        if counts.min() >= 2:
+            folds = StratifiedKFold(
+                min(self.cv, counts.min()), shuffle=True, random_state=self.random_state
+            )
+        else:  # a class of one spectrum: plain folds
+            folds = KFold(
+                min(self.cv, len(y)), shuffle=True, random_state=self.random_state
+            )
+        held_out = []
+        for train, test in folds.split(np.zeros(len(y)), y):
+            X_train = _safe_indexing(X, train)
+            model = clone(self.estimator).fit(X_train, y[train])
+            state = scorer.fit(model, X_train, y[train])
+            scores = scorer(model, state, _safe_indexing(X, test))
+            # a class absent from this fold's training is no known class of it
+            held_out.append(scores[np.isin(y[test], y[train])])
+        self.calibration_scores_ = np.concatenate(held_out)
+        if not len(self.calibration_scores_):
+            raise ValueError("no held-out spectrum of a known class to calibrate on")
+        self.threshold_ = float(
+            np.quantile(
+                self.calibration_scores_, 1 - self.target_recall, method="lower"
+            )
+        )
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self._scorer = scorer
+        self._score_state = scorer.fit(self.estimator_, X, y)
+        self.classes_ = self.estimator_.classes_
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        return self
+
+    def _unknown(self, classes: np.ndarray):
+        if self.unknown_label is not None:
+            return self.unknown_label
+        if classes.dtype.kind in "iu":
+            return -1 if -1 not in classes else int(classes.min()) - 1
+        return "unknown"
+
+    def score_samples(self, X) -> np.ndarray:
+        """Known-ness score of each spectrum (higher: more like a known class).
+
+        Parameters
+        ----------
+        X : array-like
+            Spectra.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Below ``threshold_``: predicted ``unknown_label``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self._scorer(self.estimator_, self._score_state, X)
+
+    def predict(self, X) -> np.ndarray:
+        """The class of each spectrum, or ``unknown_label`` below the threshold.
+
+        Parameters
+        ----------
+        X : array-like
+            Spectra.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Of the classes' dtype where ``unknown_label`` fits it (strings with
+            strings, integers with integers), else of object dtype.
+        """
+        check_is_fitted(self, "estimator_")
+        y_pred = np.asarray(self.estimator_.predict(X))
+        unknown = self.score_samples(X) < self.threshold_
+        label = np.asarray([self.unknown_label_])
+        if y_pred.dtype.kind in "US" and label.dtype.kind in "US":
+            out = y_pred.astype(np.result_type(y_pred, label))
+        elif y_pred.dtype.kind in "iu" and label.dtype.kind in "iu":
+            out = y_pred.copy()
+        else:
+            out = y_pred.astype(object)
+        out[unknown] = self.unknown_label_
+        return out
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of the known classes (the wrapped model's).
+
+        Parameters
+        ----------
+        X : array-like
+            Spectra.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X) -> np.ndarray:
+        """Class scores of the wrapped model.
+
+        Parameters
+        ----------
+        X : array-like
+            Spectra.
+
+        Returns
+        -------
+        scores : ndarray
+            The wrapped model's ``decision_function``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()
+        tags.input_tags = inner.input_tags
+        tags.input_tags.sparse = False  # folds index rows of dense spectra
+        return tags

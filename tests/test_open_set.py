@@ -1,0 +1,133 @@
+"""OpenSetClassifier: calibrated rejection of spectra of no known class."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from sklearn_raman import (
+    CompactResNet1DClassifier,
+    LibrarySearchClassifier,
+    MinMaxPerSpectrum,
+    OpenSetClassifier,
+    SpectrumResampler,
+    make_spectra,
+)
+
+
+@pytest.fixture(scope="module")
+def split():
+    """Six classes; the last two are never trained on (the unknowns)."""
+    X, y = make_spectra(
+        n_classes=6, n_samples_per_class=40, n_points=300, snr_db=30, random_state=0
+    )
+    X = MinMaxPerSpectrum().fit_transform(X)
+    rng = np.random.default_rng(0)
+    known = np.isin(y, np.unique(y)[:4])
+    test = rng.random(len(y)) < 0.3
+    return (
+        (X[known & ~test], y[known & ~test]),
+        (X[known & test], y[known & test]),
+        X[~known],
+    )
+
+
+def _rates(clf, split):
+    (X_train, y_train), (X_known, y_known), X_unknown = split
+    clf.fit(X_train, y_train)
+    pred_known = clf.predict(X_known)
+    accepted = pred_known != clf.unknown_label_
+    rejected = clf.predict(X_unknown) == clf.unknown_label_
+    return (
+        accepted.mean(),
+        rejected.mean(),
+        (pred_known[accepted] == y_known[accepted]).mean(),
+    )
+
+
+@pytest.mark.parametrize(
+    "estimator, novelty_score",
+    [
+        (LogisticRegression(max_iter=2000), "max_proba"),
+        (LogisticRegression(max_iter=2000), "energy"),
+        (LibrarySearchClassifier(), "similarity"),
+        (
+            CompactResNet1DClassifier._create_test_instance(max_epochs=15),
+            "embedding_distance",
+        ),
+        (CompactResNet1DClassifier._create_test_instance(max_epochs=15), "energy"),
+    ],
+    ids=[
+        "logreg-max_proba",
+        "logreg-energy",
+        "library-similarity",
+        "cnn-embedding",
+        "cnn-energy",
+    ],
+)
+def test_unknown_classes_are_rejected_and_knowns_accepted(
+    split, estimator, novelty_score
+):
+    clf = OpenSetClassifier(
+        estimator, novelty_score=novelty_score, cv=3, random_state=0
+    )
+    known_recall, unknown_rejected, accuracy = _rates(clf, split)
+    assert known_recall >= 0.85  # calibrated for 0.95 on held-out knowns
+    assert unknown_rejected >= 0.5  # two classes it never saw
+    assert accuracy >= 0.9
+    assert clf.threshold_ == pytest.approx(
+        np.quantile(clf.calibration_scores_, 0.05, method="lower")
+    )
+
+
+def test_target_recall_sets_the_share_of_calibration_scores_accepted(split):
+    (X, y), _, _ = split
+    for recall in (0.8, 0.95, 1.0):
+        clf = OpenSetClassifier(
+            LibrarySearchClassifier(),
+            novelty_score="similarity",
+            target_recall=recall,
+            random_state=0,
+        ).fit(X, y)
+        accepted = (clf.calibration_scores_ >= clf.threshold_).mean()
+        assert accepted >= recall and accepted <= recall + 0.05
+        assert len(clf.calibration_scores_) == len(y)  # cross-fitting: every spectrum
+
+
+def test_unknown_label_follows_the_labels_dtype_and_never_collides(split):
+    (X, y), _, X_unknown = split
+    codes = np.unique(y, return_inverse=True)[1]
+    names = np.char.add("mineral ", codes.astype(str))
+    logreg = LogisticRegression(max_iter=2000)
+    ints = OpenSetClassifier(logreg, random_state=0).fit(X, codes)
+    assert ints.unknown_label_ == -1 and ints.predict(X_unknown).dtype.kind == "i"
+    strs = OpenSetClassifier(logreg, random_state=0).fit(X, names)
+    assert strs.unknown_label_ == "unknown"
+    assert strs.predict(X_unknown).dtype.kind == "U"
+    with pytest.raises(ValueError, match="is one of the class labels"):
+        OpenSetClassifier(logreg, unknown_label=names[0]).fit(X, names)
+    shifted = OpenSetClassifier(logreg).fit(X, codes - 1)  # -1 is a class
+    assert shifted.unknown_label_ == -2
+
+
+def test_scores_that_the_model_cannot_give_raise_naming_the_fix(split):
+    (X, y), _, _ = split
+    with pytest.raises(ValueError, match="needs a LibrarySearchClassifier"):
+        OpenSetClassifier(LogisticRegression(), novelty_score="similarity").fit(X, y)
+    with pytest.raises(ValueError, match="needs an embedding"):
+        OpenSetClassifier(LogisticRegression(), novelty_score="embedding_distance").fit(
+            X, y
+        )
+
+
+def test_ragged_spectra_through_a_pipeline():
+    spectra, y = make_spectra(
+        n_classes=4, n_samples_per_class=15, ragged=True, random_state=1
+    )
+    model = make_pipeline(
+        SpectrumResampler(start=300, stop=1700, step=2), LibrarySearchClassifier()
+    )
+    clf = OpenSetClassifier(model, novelty_score="similarity", cv=3, random_state=0)
+    clf.fit(spectra[:50], y[:50])
+    assert clf.predict(spectra[50:]).shape == (10,)
+    assert clf.score_samples(spectra[:3]).shape == (3,)
