@@ -131,3 +131,20 @@ def test_ragged_spectra_through_a_pipeline():
     clf.fit(spectra[:50], y[:50])
     assert clf.predict(spectra[50:]).shape == (10,)
     assert clf.score_samples(spectra[:3]).shape == (3,)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.2])
+def test_prediction_sets_cover_held_out_knowns(alpha):
+    X, y = make_spectra(
+        n_classes=8, n_samples_per_class=60, n_points=200, snr_db=12, random_state=3
+    )
+    rng = np.random.default_rng(1)
+    test = rng.random(len(y)) < 0.5
+    clf = OpenSetClassifier(LogisticRegression(max_iter=3000), cv=5, random_state=0)
+    clf.fit(X[~test], y[~test])
+    sets = clf.predict_set(X[test], alpha=alpha)
+    covered = sets[np.arange(test.sum()), np.searchsorted(clf.classes_, y[test])]
+    assert covered.mean() >= 1 - alpha - 0.03
+    assert sets.sum(1).mean() < len(clf.classes_)  # informative, not everything
+    with pytest.raises(ValueError, match="alpha must be in"):
+        clf.predict_set(X[:2], alpha=0)

@@ -73,6 +73,9 @@ default="max_proba"
         Spectra scoring below it are predicted ``unknown_label``.
     calibration_scores_ : ndarray
         The held-out scores of known spectra the threshold comes from.
+    conformal_scores_ : ndarray or None
+        Held-out nonconformity ``1 - p(true class)`` of known spectra, for
+        :meth:`predict_set` (None without ``predict_proba``).
 
     Examples
     --------
@@ -158,15 +161,22 @@ default="max_proba"
             folds = KFold(
                 min(self.cv, len(y)), shuffle=True, random_state=self.random_state
             )
-        held_out = []
+        held_out, nonconformity = [], []
         for train, test in folds.split(np.zeros(len(y)), y):
-            X_train = _safe_indexing(X, train)
+            X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
             model = clone(self.estimator).fit(X_train, y[train])
             state = scorer.fit(model, X_train, y[train])
-            scores = scorer(model, state, _safe_indexing(X, test))
             # a class absent from this fold's training is no known class of it
-            held_out.append(scores[np.isin(y[test], y[train])])
+            known = np.isin(y[test], y[train])
+            held_out.append(scorer(model, state, X_test)[known])
+            if hasattr(model, "predict_proba"):
+                proba = model.predict_proba(X_test)[known]
+                column = np.searchsorted(model.classes_, y[test][known])
+                nonconformity.append(1 - proba[np.arange(len(proba)), column])
         self.calibration_scores_ = np.concatenate(held_out)
+        self.conformal_scores_ = (
+            np.concatenate(nonconformity) if nonconformity else None
+        )
         if not len(self.calibration_scores_):
             raise ValueError("no held-out spectrum of a known class to calibrate on")
         self.threshold_ = float(
@@ -231,6 +241,38 @@ default="max_proba"
             out = y_pred.astype(object)
         out[unknown] = self.unknown_label_
         return out
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_set(self, X, alpha: float = 0.1) -> np.ndarray:
+        """Conformal prediction sets: the classes that cannot be ruled out.
+
+        Each set holds every class whose nonconformity ``1 - p(class)`` is at
+        most the ``(1 - alpha)`` quantile (finite-sample corrected) of the
+        held-out nonconformity of the true class in the cross-fitting, so a
+        spectrum of a known class falls in its set with probability about
+        ``1 - alpha`` (split-conformal guarantee; cross-fitting keeps every
+        spectrum for training). An empty set: no known class fits.
+
+        Parameters
+        ----------
+        X : array-like
+            Spectra.
+        alpha : float, default=0.1
+            Tolerated miss rate, in (0, 1).
+
+        Returns
+        -------
+        sets : ndarray of bool, shape (n_samples, n_classes)
+            ``sets[i, j]``: class ``classes_[j]`` is in the set of spectrum ``i``.
+        """
+        check_is_fitted(self, "estimator_")
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
+        scores = self.conformal_scores_
+        n = len(scores)
+        level = min(1.0, np.ceil((n + 1) * (1 - alpha)) / n)
+        q = np.quantile(scores, level, method="higher")
+        return 1 - self.estimator_.predict_proba(X) <= q
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X) -> np.ndarray:
