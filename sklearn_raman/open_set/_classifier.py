@@ -79,11 +79,13 @@ default="max_proba"
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn_raman import make_spectra
     >>> from sklearn_raman.open_set import OpenSetClassifier
     >>> X, y = make_spectra(n_classes=4, n_samples_per_class=20, random_state=0)
-    >>> known = y != y[-1]  # hold one class out of training
+    >>> y = np.array(["albite", "calcite", "gypsum", "quartz"])[y]
+    >>> known = y != "calcite"  # one mineral left out of training
     >>> clf = OpenSetClassifier(LogisticRegression(max_iter=1000), random_state=0)
     >>> clf.fit(X[known], y[known]).predict(X[~known][:3]).tolist()
     ['unknown', 'unknown', 'unknown']
