@@ -148,3 +148,34 @@ def test_prediction_sets_cover_held_out_knowns(alpha):
     assert sets.sum(1).mean() < len(clf.classes_)  # informative, not everything
     with pytest.raises(ValueError, match="alpha must be in"):
         clf.predict_set(X[:2], alpha=0)
+
+
+def test_group_calibration_scores_new_samples_not_replicates():
+    # three near-identical replicates per physical sample: folds by spectrum
+    # score a replicate of a training sample (optimistic); folds by sample do not
+    X, y = make_spectra(
+        n_classes=5, n_samples_per_class=12, n_points=200, random_state=2
+    )
+    rng = np.random.default_rng(0)
+    X = np.repeat(X, 3, axis=0) + rng.normal(0, 1e-3, (len(X) * 3, X.shape[1]))
+    y = np.repeat(y, 3)
+    groups = np.repeat(np.arange(len(X) // 3), 3)
+    library = LibrarySearchClassifier()
+    by_spectrum = OpenSetClassifier(library, novelty_score="similarity", random_state=0)
+    by_sample = OpenSetClassifier(library, novelty_score="similarity", random_state=0)
+    by_spectrum.fit(X, y)
+    by_sample.fit(X, y, groups=groups)
+    assert np.median(by_spectrum.calibration_scores_) > 0.999  # replicates found
+    assert np.median(by_sample.calibration_scores_) < 0.999
+    assert by_sample.threshold_ < by_spectrum.threshold_
+    with pytest.raises(ValueError, match="groups for"):
+        by_sample.fit(X, y, groups=groups[:-1])
+
+
+@pytest.mark.parametrize("novelty_score", ["max_logit", "margin"])
+def test_decision_scores(split, novelty_score):
+    clf = OpenSetClassifier(
+        LogisticRegression(max_iter=2000), novelty_score=novelty_score, random_state=0
+    )
+    known_recall, unknown_rejected, _ = _rates(clf, split)
+    assert known_recall >= 0.85 and unknown_rejected >= 0.5

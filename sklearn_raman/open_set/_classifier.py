@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -41,13 +41,14 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
     ----------
     estimator : classifier
         The classifier to wrap (cloned; never modified).
-    novelty_score : {"max_proba", "energy", "embedding_distance", "similarity"}, \
-default="max_proba"
-        The known-ness score: the largest class probability; the energy
-        (``logsumexp`` of the logits, from ``decision_function``); the cosine
-        similarity of the embedding (``transform``: a deep classifier's
-        penultimate layer) to the nearest class centroid; the best library
-        similarity (library search).
+    novelty_score : {"max_proba", "energy", "max_logit", "margin", \
+"embedding_distance", "similarity"}, default="max_proba"
+        The known-ness score: the largest class probability; from
+        ``decision_function``, the energy (``logsumexp`` of the logits), the
+        largest class score, or the lead of the best over the second best; the
+        cosine similarity of the embedding (``transform``: a deep
+        classifier's penultimate layer) to the nearest class centroid; the
+        best library similarity (library search).
     target_recall : float, default=0.95
         Share of known-class spectra to accept (on held-out data).
     unknown_label : str, int or None, default=None
@@ -118,7 +119,7 @@ default="max_proba"
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Calibrate the rejection threshold by cross-fitting, then train on all.
 
         Parameters
@@ -128,6 +129,12 @@ default="max_proba"
             pipeline starting with a resampler).
         y : array-like of shape (n_samples,)
             Class labels.
+        groups : array-like of shape (n_samples,), default=None
+            Sample ids (e.g. RRUFF ids, a map's file): the cross-fitting keeps
+            each sample on one side (``StratifiedGroupKFold``), so the held-out
+            scores are those of new samples, as at prediction time. Without
+            them, spectra of one sample on both sides make the held-out scores
+            optimistic and the threshold too strict for new samples.
 
         Returns
         -------
@@ -155,7 +162,17 @@ default="max_proba"
                 f"n_samples={len(y)}"
             )
         scorer = SCORES[self.novelty_score]()
-        if counts.min() >= 2:
+        if groups is not None:
+            groups = column_or_1d(groups)
+            if len(groups) != len(y):
+                raise ValueError(f"{len(groups)} groups for {len(y)} samples")
+            n_groups = len(np.unique(groups))
+            if n_groups < 2:
+                raise ValueError("groups: 2 samples or more are needed to calibrate")
+            folds = StratifiedGroupKFold(
+                min(self.cv, n_groups), shuffle=True, random_state=self.random_state
+            )
+        elif counts.min() >= 2:
             folds = StratifiedKFold(
                 min(self.cv, counts.min()), shuffle=True, random_state=self.random_state
             )
@@ -164,7 +181,7 @@ default="max_proba"
                 min(self.cv, len(y)), shuffle=True, random_state=self.random_state
             )
         held_out, nonconformity = [], []
-        for train, test in folds.split(np.zeros(len(y)), y):
+        for train, test in folds.split(np.zeros(len(y)), y, groups):
             X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
             model = clone(self.estimator).fit(X_train, y[train])
             state = scorer.fit(model, X_train, y[train])

@@ -37,24 +37,56 @@ class MaxProba:
         return model.predict_proba(X).max(axis=1)
 
 
-class Energy:
-    """``logsumexp`` of the class scores (logits): Liu et al. (2020)'s energy."""
+class _DecisionScore:
+    """A score of the class scores of ``decision_function`` (logits, margins)."""
 
-    name = "energy"
+    name = ""
 
     def fit(self, model, X, y):
         if not hasattr(model, "decision_function"):
             raise ValueError(
-                f"novelty_score='energy' needs a decision_function (logits); "
+                f"novelty_score={self.name!r} needs a decision_function; "
                 f"{type(model).__name__} has none"
             )
         return None
 
-    def __call__(self, model, state, X) -> np.ndarray:
+    def _scores(self, model, X) -> np.ndarray:
         scores = np.asarray(model.decision_function(X), dtype=np.float64)
-        if scores.ndim == 1:  # binary: one margin, the logit of class 0 fixed at 0
+        if scores.ndim == 1:  # binary: one margin, class 0's score fixed at 0
             scores = np.stack([np.zeros_like(scores), scores], axis=1)
-        return logsumexp(scores, axis=1)
+        return scores
+
+
+class Energy(_DecisionScore):
+    """``logsumexp`` of the logits: Liu et al. (2020)'s energy.
+
+    Made for networks' logits; on one-vs-rest SVM margins it separated nothing
+    on RRUFF (AUROC 0.51, where ``margin`` gave 0.93).
+    """
+
+    name = "energy"
+
+    def __call__(self, model, state, X) -> np.ndarray:
+        return logsumexp(self._scores(model, X), axis=1)
+
+
+class MaxLogit(_DecisionScore):
+    """The largest class score (a CNN's max logit, an SVM's best margin)."""
+
+    name = "max_logit"
+
+    def __call__(self, model, state, X) -> np.ndarray:
+        return self._scores(model, X).max(axis=1)
+
+
+class Margin(_DecisionScore):
+    """The lead of the best class score over the second best."""
+
+    name = "margin"
+
+    def __call__(self, model, state, X) -> np.ndarray:
+        top = np.sort(self._scores(model, X), axis=1)
+        return top[:, -1] - top[:, -2]
 
 
 class EmbeddingDistance:
@@ -106,4 +138,7 @@ def _normalise(a) -> np.ndarray:
     return a / np.where(norm > 0, norm, 1.0)
 
 
-SCORES = {s.name: s for s in (MaxProba, Energy, EmbeddingDistance, LibrarySimilarity)}
+SCORES = {
+    s.name: s
+    for s in (MaxProba, Energy, MaxLogit, Margin, EmbeddingDistance, LibrarySimilarity)
+}
