@@ -7,8 +7,9 @@ Usage: python benchmarks/open_set.py --rruff ../shared/data/rruff_sang2021.npz
 One split per (subset, protocol) (``benchmark.protocol_splits``, seed 0). Under
 the sample-grouped protocol the test spectra of minerals absent from training
 are the unknowns. Each model is wrapped in ``OpenSetClassifier``
-(``target_recall=0.95``, ``cv`` folds of cross-fitting by sample id, or by
-spectrum with ``--no-group-calibration``) and the script prints:
+(``target_recall=0.95``, ``cv`` folds of cross-fitting: by sample id under
+the grouped protocol unless ``--no-group-calibration``, by spectrum under the
+random one) and the script prints:
 closed-set accuracy on known test spectra; AUROC known-vs-unknown of every
 score the model gives (from the one fitted model); with the calibrated
 threshold of the wrapped score: the known test spectra accepted (recall),
@@ -113,7 +114,10 @@ def main() -> None:
             )[0]
             models = make_models(args.models, random_state=0)
             for name in args.models:
-                groups = data.groups if args.group_calibration else None
+                # calibrate as the protocol tests: new samples (grouped) or
+                # new spectra of known samples (random)
+                by_sample = args.group_calibration and protocol == "grouped"
+                groups = data.groups if by_sample else None
                 r = evaluate(
                     name, models[name], data.X, data.y, groups, train, test, args.cv
                 )
