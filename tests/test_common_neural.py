@@ -62,7 +62,7 @@ def test_sklearn_compatible_classifier(estimator, check):
     expected_failed_checks=open_set_expected_failures,
 )
 def test_sklearn_compatible_open_set_cnn(estimator, check):
-    name = _name(check)
-    epochs = TRAIN_EPOCHS.get((CompactResNet1DClassifier, name), 10)
-    estimator.set_params(estimator__max_epochs=epochs if name in NEED_TRAINING else 1)
+    # the checks that score a trained model are expected failures of the
+    # wrapper (see test_common): one epoch for every check
+    estimator.set_params(estimator__max_epochs=1)
     check(estimator)
