@@ -12,9 +12,9 @@ from joblib import Parallel, delayed
 from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
+from ._formats import ascending
 from ._readers import (
     _SAMPLE_ID,
-    _ascending,
     _metadata,
     _parse,
     _read_vendor,
@@ -230,7 +230,7 @@ def _read_file(path: Path, label_from, layout: str, label_column) -> Bunch:
         if label_from != "auto":
             data.y = np.asarray([_label_of(path, label_from)] * table.n_spectra)
         return data
-    wavenumbers, intensities = _ascending(table.axis, table.values[0])
+    wavenumbers, intensities = ascending(table.axis, table.values[0])
     meta = _metadata(table, 0)
     rruff_id = str(meta.get("RRUFFID", "")).strip()
     return Bunch(

@@ -42,6 +42,12 @@ METADATA_KEYS = {
 }
 
 
+def ascending(axis: np.ndarray, values: np.ndarray):
+    """``axis`` sorted ascending, and ``values`` (last axis) in its order."""
+    order = np.argsort(axis, kind="stable")
+    return axis[order], values[..., order]
+
+
 @dataclass
 class FileSpectra:
     """The spectra of one instrument file.
@@ -81,9 +87,7 @@ class FileSpectra:
     def spectrum(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """Spectrum ``index`` as float64 ``(axis, values)``, axis ascending."""
         axis = np.asarray(self.axes[index], dtype=np.float64)
-        values = np.asarray(self.values[index], dtype=np.float64)
-        order = np.argsort(axis, kind="stable")
-        return axis[order], values[order]
+        return ascending(axis, np.asarray(self.values[index], dtype=np.float64))
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from ._formats import FileSpectra, require
 #: OMNIC data titles -> (y_kind, y_unit); the title is matched in lower case
 _Y_TITLES = {
     "absorbance": ("absorbance", None),
-    "transmittance": ("transmittance", "%"),
+    "transmittance": ("transmittance", None),  # fraction or %: not said
     "% transmittance": ("transmittance", "%"),
-    "reflectance": ("reflectance", "%"),
+    "reflectance": ("reflectance", None),
     "% reflectance": ("reflectance", "%"),
     "log(1/r)": ("log(1/R)", None),
     "kubelka-munk": ("kubelka-munk", None),
@@ -61,6 +61,4 @@ def read_omnic(path: Path) -> FileSpectra:
             meta["acquired"] = times[i].isoformat()
             meta["time_s"] = (times[i] - start).total_seconds()
         metadata.append(meta)
-    stem = path.stem
-    names = [stem] if len(values) == 1 else [f"{stem}[{i}]" for i in range(len(values))]
-    return FileSpectra(path, [axis] * len(values), list(values), metadata, names)
+    return FileSpectra(path, [axis] * len(values), list(values), metadata)

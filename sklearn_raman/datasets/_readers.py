@@ -10,34 +10,30 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._formats import FileSpectra, read_vendor, vendor_format
+from ._formats import FileSpectra, ascending, read_vendor, vendor_format
 from ._labspec import labspec_metadata
 from ._text import SpectrumFileError, TextTable, parse_table
 
 _SAMPLE_ID = re.compile(r"^[A-Z]{1,3}\d{5,}")
 
 
-def _pick(table: TextTable, spectrum) -> int:
-    """Index of ``spectrum`` (a name or an index) among the table's spectra."""
+def _pick(path, names: list[str], spectrum) -> int:
+    """Index of ``spectrum`` (a name or an index) among a file's spectra."""
+    n = len(names)
     if isinstance(spectrum, Integral) and not isinstance(spectrum, bool):
-        if -table.n_spectra <= spectrum < table.n_spectra:
-            return int(spectrum) % table.n_spectra
-    elif spectrum in table.names:
-        return table.names.index(spectrum)
+        if -n <= spectrum < n:
+            return int(spectrum) % n
+    elif spectrum in names:
+        return names.index(spectrum)
     raise ValueError(
-        f"{table.path} holds no spectrum {spectrum!r}; its spectra: "
-        f"{_shorten(table.names)} (or an index below {table.n_spectra})"
+        f"{path} holds no spectrum {spectrum!r}; its spectra: "
+        f"{_shorten(names)} (or an index below {n})"
     )
 
 
 def _shorten(names: list[str], n: int = 6) -> str:
     shown = ", ".join(repr(x) for x in names[:n])
     return shown + (f", ... ({len(names)} in all)" if len(names) > n else "")
-
-
-def _ascending(axis: np.ndarray, values: np.ndarray):
-    order = np.argsort(axis, kind="stable")
-    return axis[order], values[..., order]
 
 
 def read_spectrum(
@@ -115,8 +111,8 @@ def read_spectrum(
             )
         index = 0
     else:
-        index = _pick(table, spectrum)
-    axis, values = _ascending(table.axis, table.values[index])
+        index = _pick(table.path, table.names, spectrum)
+    axis, values = ascending(table.axis, table.values[index])
     return axis, values, _metadata(table, index)
 
 
@@ -146,24 +142,21 @@ def _vendor_spectrum(data: FileSpectra, spectrum) -> tuple:
                 "read_spectrum(path, spectrum=INDEX)"
             )
         index = 0
-    elif (
-        isinstance(spectrum, Integral) and -data.n_spectra <= spectrum < data.n_spectra
-    ):
-        index = int(spectrum) % data.n_spectra
-    elif spectrum in data.names:
-        index = data.names.index(spectrum)
     else:
-        raise ValueError(
-            f"{data.path} holds no spectrum {spectrum!r}; its spectra: "
-            f"{_shorten(data.names)} (or an index below {data.n_spectra})"
-        )
+        index = _pick(data.path, data.names, spectrum)
     axis, values = data.spectrum(index)
     return axis, values, dict(data.metadata[index])
 
 
-def _metadata(table: TextTable, index: int) -> dict:
+def _header_metadata(table: TextTable) -> dict:
+    """The file header, with what a LabSpec header says in the vocabulary."""
     meta = dict(table.header)
     meta.update(labspec_metadata(meta.get("comments", [])))
+    return meta
+
+
+def _metadata(table: TextTable, index: int, header: dict | None = None) -> dict:
+    meta = dict(_header_metadata(table) if header is None else header)
     if table.n_spectra > 1 or table.layout == "rows":
         meta["name"] = table.names[index]
         meta.update({k: v[index] for k, v in table.row_fields.items()})
@@ -234,7 +227,8 @@ def read_table(
                 f"fields: {list(table.row_fields)} ({table.layout} layout)"
             )
         labels = table.row_fields[label_column]
-    axis, X = _ascending(table.axis, table.values)
+    axis, X = ascending(table.axis, table.values)
+    header = _header_metadata(table)  # once, not per spectrum
     return Bunch(
         X=X,
         wavenumbers=axis,
@@ -243,7 +237,7 @@ def read_table(
         names=np.asarray(table.names),
         groups=np.asarray([f"{table.path.name}:{name}" for name in table.names]),
         filenames=np.asarray([str(table.path)] * table.n_spectra),
-        metadata=[_metadata(table, i) for i in range(table.n_spectra)],
+        metadata=[_metadata(table, i, header) for i in range(table.n_spectra)],
         layout=table.layout,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch
 
+from ._formats import ascending
 from ._text import SpectrumFileError
 
 _NM_PER_CM = 1e7  # a wavenumber in cm-1 is 1e7 / (wavelength in nm)
@@ -144,8 +145,7 @@ def convert_spectra(
             axis = _convert_axis(axis, meta, x_kind, laser_wavelength_nm, name)
         if y_kind is not None:
             values = _convert_signal(values, meta, percent, name)
-        order = np.argsort(axis, kind="stable")
-        spectra.append((axis[order], values[order]))
+        spectra.append(ascending(np.asarray(axis), np.asarray(values)))
         metadata.append(meta)
     return Bunch(**{**data, "spectra": spectra, "metadata": metadata})
 
