@@ -1,25 +1,38 @@
 """Determinism and persistence of every classifier of the package.
 
-Same ``random_state`` → identical predictions; pickle, joblib and (for the deep
-classifiers) safetensors round trips → identical predictions; a model trained
+Same ``random_state`` → identical predictions; pickle, joblib, skops (whole
+pipelines) and (for the deep classifiers) safetensors round trips → identical
+predictions; skops files load only trusted types; a model trained
 on a CUDA device loads and predicts on a CPU-only machine; weights loaded into
 a network of another shape give a clear error.
 """
 
-import io
 import pickle
+import pickletools
 
 import joblib
 import numpy as np
 import pytest
 import torch
-from skorch.exceptions import DeviceWarning
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+from sklearn.base import BaseEstimator
+from sklearn.pipeline import make_pipeline
 
 from sklearn_raman import (
+    BaselineCorrector,
+    CosmicRayRemover,
+    Cropper,
     LibrarySearchClassifier,
     MinMaxPerSpectrum,
+    OpenSetClassifier,
+    SavitzkyGolay,
+    ShiftNoiseAugmenter,
+    SpectrumResampler,
+    StandardNormalVariate,
+    VectorNormalizer,
     classical_baselines,
     make_spectra,
+    persistence,
 )
 from sklearn_raman.neural import CLASSIFIERS, SEResNet1DClassifier, VGG1DClassifier
 
@@ -137,39 +150,30 @@ def test_classical_pickle_joblib(name, data, tmp_path):
 def test_cuda_trained_model_loads_on_cpu(cls, data, monkeypatch):
     """A pickle made on a GPU machine unpickles and predicts on a CPU-only one.
 
-    The mock tags the storages that CUDA training puts on the GPU (the net's
-    parameters and buffers, the optimizer state) as CUDA storages while
-    pickling, as torch does on a GPU machine; everything else stays on the CPU.
+    The fitted state holds the weights as NumPy arrays and no torch or skorch
+    object at all (the pickle names none), so nothing in it is tied to a CUDA
+    device; the net is rebuilt on the CPU when CUDA is missing.
     """
     X_train, X_test, y_train = data
     model = cls._create_test_instance(max_epochs=2).fit(X_train, y_train)
     expected = model.predict_proba(X_test)
-    on_gpu = {
-        t.untyped_storage().data_ptr() for t in model.module_.state_dict().values()
-    }
-    for state in model.net_.optimizer_.state.values():
-        on_gpu |= {
-            v.untyped_storage().data_ptr() for v in state.values() if torch.is_tensor(v)
-        }
-    real_tag = torch.serialization.location_tag
     model.net_.device = model.device_ = "cuda"
-    with monkeypatch.context() as m:
-        m.setattr(
-            torch.serialization,
-            "location_tag",
-            lambda s: "cuda:0" if s.data_ptr() in on_gpu else real_tag(s),
-        )
-        blob = pickle.dumps(model)
-        weights = io.BytesIO()
-        torch.save(model.module_.state_dict(), weights)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    blob = pickle.dumps(model)
+    modules = {
+        arg.split()[0] for op, arg, _ in pickletools.genops(blob) if op.name == "GLOBAL"
+    } | {
+        arg
+        for op, arg, _ in pickletools.genops(blob)
+        if op.name in ("SHORT_BINUNICODE", "BINUNICODE") and "." in str(arg)
+    }
+    assert not any(str(m).startswith(("torch", "skorch")) for m in modules)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(RuntimeError, match="CUDA"):  # the mock really made CUDA data
-        torch.load(io.BytesIO(weights.getvalue()))
-    with pytest.warns(DeviceWarning) as record:  # skorch says it maps to the CPU
-        loaded = pickle.loads(blob)
-    assert any('Loading on device "cpu"' in str(w.message) for w in record)
+    loaded = pickle.loads(blob)
     assert loaded.device_ == "cpu" and str(loaded.net_.device) == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X_test), expected)
+    assert len(loaded.history_) == len(model.history_)
+    assert loaded.history_[:, "train_loss"] == model.history_[:, "train_loss"]
 
 
 # -- weights into another network -------------------------------------------------
@@ -186,3 +190,121 @@ def test_load_weights_into_another_shape(cls, data, tmp_path):
     )
     with pytest.raises(ValueError, match=f"holds a {cls.__name__} network"):
         foreign._create_test_instance().load_weights(path)
+
+
+# -- skops files ------------------------------------------------------------------
+class Foreign(BaseEstimator):
+    """A type no skops file of the package holds."""
+
+    def fit(self, X, y=None):
+        self.fitted_ = True
+        return self
+
+
+@pytest.mark.parametrize("cls", DEEP, ids=lambda c: c.__name__)
+def test_deep_pipeline_skops_round_trip(cls, data, tmp_path):
+    X_train, X_test, y_train = data
+    model = make_pipeline(
+        MinMaxPerSpectrum(), cls._create_test_instance(max_epochs=2)
+    ).fit(X_train, y_train)
+    persistence.dump(model, tmp_path / "model.skops")
+    loaded = persistence.load(tmp_path / "model.skops")
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), model.predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(loaded.predict(X_test), model.predict(X_test))
+    np.testing.assert_array_equal(loaded.transform(X_test), model.transform(X_test))
+
+
+@pytest.mark.parametrize("name", CLASSICAL)
+def test_classical_open_set_skops_round_trip(name, data, tmp_path):
+    X_train, X_test, y_train = data
+    classifier = CLASSICAL[name]()
+    score = "max_proba" if hasattr(classifier, "predict_proba") else "margin"
+    model = make_pipeline(
+        MinMaxPerSpectrum(), OpenSetClassifier(classifier, novelty_score=score, cv=3)
+    ).fit(X_train, y_train)
+    persistence.dump(model, tmp_path / "model.skops")
+    loaded = persistence.load(tmp_path / "model.skops")
+    np.testing.assert_array_equal(loaded.predict(X_test), model.predict(X_test))
+    np.testing.assert_array_equal(
+        loaded.score_samples(X_test), model.score_samples(X_test)
+    )
+    if not hasattr(model[-1], "predict_set"):  # conformal sets need probabilities
+        return
+    Xt = model[:-1].transform(X_test)
+    np.testing.assert_array_equal(
+        loaded[-1].predict_set(Xt, alpha=0.1), model[-1].predict_set(Xt, alpha=0.1)
+    )
+
+
+def test_open_set_cnn_with_every_transformer_skops(data, tmp_path):
+    X_train, X_test, y_train = data
+    cnn = CLASSIFIERS[0]._create_test_instance(max_epochs=2)
+    model = make_imblearn_pipeline(
+        SpectrumResampler(),
+        CosmicRayRemover(),
+        BaselineCorrector(),
+        SavitzkyGolay(),
+        Cropper(lower=20, upper=200),
+        StandardNormalVariate(),
+        VectorNormalizer(),
+        MinMaxPerSpectrum(),
+        ShiftNoiseAugmenter(random_state=0),
+        OpenSetClassifier(cnn, novelty_score="embedding_distance", cv=2),
+    ).fit(X_train, y_train)
+    persistence.dump(model, tmp_path / "model.skops")
+    loaded = persistence.load(tmp_path / "model.skops")
+    np.testing.assert_array_equal(
+        loaded.score_samples(X_test), model.score_samples(X_test)
+    )
+    np.testing.assert_array_equal(loaded.predict(X_test), model.predict(X_test))
+
+
+def test_skops_model_trained_on_cuda_loads_on_cpu(data, tmp_path, monkeypatch):
+    X_train, X_test, y_train = data
+    model = CLASSIFIERS[0]._create_test_instance(max_epochs=2).fit(X_train, y_train)
+    expected = model.predict_proba(X_test)
+    model.net_.device = model.device_ = "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    persistence.dump(model, tmp_path / "model.skops")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    loaded = persistence.load(tmp_path / "model.skops")
+    assert loaded.device_ == "cpu" and str(loaded.net_.device) == "cpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X_test), expected)
+
+
+def test_trusted_types_are_the_package_estimators():
+    import importlib
+
+    import sklearn_raman
+    from sklearn_raman.open_set._scores import SCORES
+
+    public = {
+        f"{obj.__module__}.{obj.__qualname__}"
+        for obj in (getattr(sklearn_raman, n) for n in sklearn_raman.__all__)
+        if isinstance(obj, type) and issubclass(obj, BaseEstimator)
+    }
+    public |= {f"{s.__module__}.{s.__qualname__}" for s in SCORES.values()}
+    assert public <= set(persistence.TRUSTED_TYPES)
+    for name in persistence.TRUSTED_TYPES:  # every listed type exists
+        module, _, attr = name.rpartition(".")
+        assert isinstance(getattr(importlib.import_module(module), attr), type)
+
+
+def test_skops_refuses_untrusted_types(data, tmp_path):
+    X_train, _, y_train = data
+    path = tmp_path / "foreign.skops"
+    persistence.dump(make_pipeline(Foreign()).fit(X_train, y_train), path)
+    with pytest.raises(ValueError, match="not trusted: .*test_persistence.Foreign"):
+        persistence.load(path)
+    name = f"{Foreign.__module__}.Foreign"
+    assert isinstance(persistence.load(path, trusted=[name])[0], Foreign)
+
+
+def test_skops_load_names_a_bad_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no model file"):
+        persistence.load(tmp_path / "missing.skops")
+    (tmp_path / "model.skops").write_text("not a zip")
+    with pytest.raises(ValueError, match="model.skops is not a skops model file"):
+        persistence.load(tmp_path / "model.skops")

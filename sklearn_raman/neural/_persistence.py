@@ -1,4 +1,13 @@
-"""Saving and loading deep classifiers: safetensors weights, CPU-safe pickles."""
+"""Saving and loading deep classifiers: safetensors weights, portable pickles.
+
+A fitted deep classifier pickles (and saves to skops files, see
+:mod:`sklearn_raman.persistence`) as its parameters, classes, the network's
+weights as NumPy arrays and its training history as plain lists and dicts: no
+torch object, so the state loads on any machine, CUDA or not, and holds no
+type a skops file would have to trust beyond the estimator's own class. The
+skorch net is rebuilt on load, on the device the model was trained on when it
+is there, else on the CPU.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +15,66 @@ import json
 import os
 
 import numpy as np
+import torch
 
-from ._device import resolve_device
+from ._device import resolve_device, seeded_torch
+
+#: the keys of the portable state that replace the skorch net
+_WEIGHTS, _HISTORY = "network_weights_", "history_"
+
+
+def _plain(value):
+    """A history value as a JSON type (NumPy and torch scalars become numbers)."""
+    if isinstance(value, (np.generic, torch.Tensor)):
+        return value.item()
+    raise TypeError(f"history value of type {type(value).__name__}")
 
 
 class WeightsMixin:
-    """``save_weights``, ``load_weights`` and pickling of the deep classifiers."""
+    """``save_weights``, ``load_weights`` and the portable state of deep classifiers."""
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # object's is __dict__ itself
+        net = state.pop("net_", None)
+        if net is not None:
+            state[_WEIGHTS] = {
+                name: tensor.detach().cpu().numpy()
+                for name, tensor in self.module_.state_dict().items()
+            }
+            state[_HISTORY] = json.loads(json.dumps(list(net.history), default=_plain))
+        return state
 
     def __setstate__(self, state):
+        state = dict(state)
+        weights = state.pop(_WEIGHTS, None)
+        history = state.pop(_HISTORY, None)
         super().__setstate__(state)
-        # skorch maps a CUDA-trained net to the CPU when CUDA is missing
-        if "net_" in self.__dict__:
-            self.device_ = str(self.net_.device)
+        if weights is None:
+            return
+        saved = self.__dict__.get("device_", "cpu")
+        device = (
+            "cpu"
+            if saved.startswith("cuda") and not torch.cuda.is_available()
+            else saved
+        )
+        with seeded_torch(0):  # building the network draws initial weights
+            net = self._build_module(self.n_features_in_, len(self.classes_))
+        net.load_state_dict(
+            {k: torch.from_numpy(np.array(v)) for k, v in weights.items()}
+        )
+        self._install(net, device)
+        self.history_.extend(history or [])
+
+    def _install(self, net, device: str) -> None:
+        """Make ``net`` (with its weights) the fitted network, on ``device``."""
+        from skorch.history import History
+
+        skorch_net = self._skorch_net(net, device)
+        skorch_net.initialize()
+        self._set_net(skorch_net)
+        skorch_net.history = History()
+        self.history_ = skorch_net.history
+        self.device_ = device
 
     def save_weights(self, path: str | os.PathLike) -> None:
         """Save the network's weights and labels to a safetensors file.
@@ -97,10 +154,6 @@ class WeightsMixin:
                 f"parameters {metadata.get('params')}"
             ) from exc
         self.classes_ = classes
-        skorch_net = self._skorch_net(net, device)
-        skorch_net.initialize()
-        self._set_net(skorch_net)
         self.n_features_in_ = n_features
-        self.history_ = skorch_net.history
-        self.device_ = device
+        self._install(net, device)
         return self

@@ -64,16 +64,8 @@ class TrainingMixin:
         )
 
     def _set_net(self, skorch_net) -> None:
-        # The module was handed to skorch as an instance, so skorch's ``module``
-        # parameter is the trained (possibly CUDA) module itself. Declare it
-        # device-dependent, so that pickles map it to the CPU like ``module_``.
+        # predict with the eager modules: compiled ones only pay off in training
         for name in ("module_", "criterion_"):
-            # keep the eager modules: compiled ones neither pickle nor need to
             compiled = getattr(skorch_net, name)
             setattr(skorch_net, name, getattr(compiled, "_orig_mod", compiled))
-        if "module" not in skorch_net.cuda_dependent_attributes_:
-            skorch_net.cuda_dependent_attributes_ = [
-                *skorch_net.cuda_dependent_attributes_,
-                "module",
-            ]
         self.net_ = skorch_net
