@@ -2,13 +2,17 @@
 
 Usage: python benchmarks/throughput.py [--models vgg1d seresnet1d ...]
        [--points 1570] [--classes 192] [--seconds 20] [--threads N]
+       [--inference-only]
 
 For each net (its paper's configuration), through the scikit-learn estimator
 exactly as users call it:
 
 - training: spectra/s of a steady-state epoch of ``fit`` (skorch's epoch time,
   after a warm-up epoch), batch size of the estimator's default;
-- inference: spectra/s of ``predict_proba`` on 2,048 spectra;
+- inference: spectra/s of ``predict_proba`` on 2,048 spectra, and of the same
+  network exported with ``to_onnx`` and run by onnxruntime (one ``run`` over
+  the spectra, as many threads as torch), with the largest difference of
+  their probabilities;
 - FLOPs per spectrum counted by ``torch.utils.flop_counter`` (forward for
   inference; forward + backward for training), hence achieved GFLOP/s, and that
   as a share of the float32 matmul GFLOP/s measured in the same run.
@@ -17,6 +21,8 @@ exactly as users call it:
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 import time
 import warnings
 
@@ -54,7 +60,27 @@ def flops_per_spectrum(module: torch.nn.Module, n_points: int, batch: int):
     return train, counter.get_total_flops() / batch
 
 
-def measure(name: str, n_points: int, n_classes: int, seconds: float):
+def onnx_rate(clf, X: np.ndarray) -> tuple[float, float]:
+    """onnxruntime spectra/s on ``X`` and its largest probability difference."""
+    import onnxruntime
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = clf.to_onnx(os.path.join(tmp, "model.onnx"))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = torch.get_num_threads()
+        session = onnxruntime.InferenceSession(
+            path, options, providers=["CPUExecutionProvider"]
+        )
+    session.run(["probabilities"], {"spectra": X[:64]})
+    start = time.perf_counter()
+    proba = session.run(["probabilities"], {"spectra": X})[0]
+    rate = len(X) / (time.perf_counter() - start)
+    return rate, float(np.abs(proba - clf.predict_proba(X)).max())
+
+
+def measure(
+    name: str, n_points: int, n_classes: int, seconds: float, train: bool = True
+):
     """One row of the table for the deep model ``name``."""
     cls = NETS[name]
     X, y = make_spectra(
@@ -66,20 +92,24 @@ def measure(name: str, n_points: int, n_classes: int, seconds: float):
     probe = cls(max_epochs=1, **params).fit(X[: 2 * batch], y[: 2 * batch])
     rate = 2 * batch / probe.history_[-1, "dur"]
     # two epochs: the first warms up the kernels, the second is timed
-    n = int(np.clip(rate * seconds / 2, 2 * batch, len(X)))
-    n = max(2 * batch, n // batch * batch)
-    reps = -(-n // len(X))
-    X_fit = np.tile(X, (reps, 1))[:n]
-    y_fit = np.tile(y, reps)[:n]
-    clf = cls(max_epochs=2, **params).fit(X_fit, y_fit)
-    train_rate = n / clf.history_[-1, "dur"]
+    clf, train_rate = probe, float("nan")
+    if train:
+        n = int(np.clip(rate * seconds / 2, 2 * batch, len(X)))
+        n = max(2 * batch, n // batch * batch)
+        reps = -(-n // len(X))
+        X_fit = np.tile(X, (reps, 1))[:n]
+        y_fit = np.tile(y, reps)[:n]
+        clf = cls(max_epochs=2, **params).fit(X_fit, y_fit)
+        train_rate = n / clf.history_[-1, "dur"]
     module = clf.module_
     train_flops, infer_flops = flops_per_spectrum(module, n_points, batch)
     n_infer = 2048 if infer_flops < 1e9 else 256
     clf.predict_proba(X[:64])
+    X_infer = np.tile(X, (n_infer // len(X) + 1, 1))[:n_infer]
     start = time.perf_counter()
-    clf.predict_proba(np.tile(X, (n_infer // len(X) + 1, 1))[:n_infer])
+    clf.predict_proba(X_infer)
     infer_rate = n_infer / (time.perf_counter() - start)
+    ort_rate, ort_diff = onnx_rate(clf, X_infer)
     return {
         "model": name,
         "params": sum(p.numel() for p in module.parameters()),
@@ -88,6 +118,8 @@ def measure(name: str, n_points: int, n_classes: int, seconds: float):
         "train_gflops": train_rate * train_flops / 1e9,
         "infer_rate": infer_rate,
         "infer_gflops": infer_rate * infer_flops / 1e9,
+        "ort_rate": ort_rate,
+        "ort_diff": ort_diff,
     }
 
 
@@ -98,6 +130,9 @@ def main():
     parser.add_argument("--classes", type=int, default=192)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument(
+        "--inference-only", action="store_true", help="skip the training timing"
+    )
     args = parser.parse_args()
     # timing sets have few spectra per class; scikit-learn's hint does not apply
     warnings.filterwarnings("ignore", message="The number of unique classes")
@@ -112,16 +147,21 @@ def main():
     print(
         "| model | parameters | train MFLOP/spectrum | train spectra/s | "
         "train GFLOP/s | % of matmul | inference spectra/s | inference GFLOP/s | "
-        "% of matmul |"
+        "% of matmul | onnxruntime spectra/s | onnxruntime / torch | "
+        "max abs diff of probabilities |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name in args.models:
-        r = measure(name, args.points, args.classes, args.seconds)
+        r = measure(
+            name, args.points, args.classes, args.seconds, not args.inference_only
+        )
         print(
             f"| {r['model']} | {r['params']:,} | {r['train_mflop']:,.0f} | "
             f"{r['train_rate']:,.1f} | {r['train_gflops']:.1f} | "
             f"{100 * r['train_gflops'] / peak:.0f} | {r['infer_rate']:,.0f} | "
-            f"{r['infer_gflops']:.1f} | {100 * r['infer_gflops'] / peak:.0f} |",
+            f"{r['infer_gflops']:.1f} | {100 * r['infer_gflops'] / peak:.0f} | "
+            f"{r['ort_rate']:,.0f} | {r['ort_rate'] / r['infer_rate']:.2f} | "
+            f"{r['ort_diff']:.1e} |",
             flush=True,
         )
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m sklearn_raman benchmark [options]``."""
+"""Command line: ``python -m sklearn_raman benchmark | train | identify``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.pipeline import make_pipeline
 
+from . import _workflow
 from .benchmark import (
     CPU_RECIPE,
     PAPER_RECIPE,
@@ -21,6 +22,7 @@ from .benchmark import (
     summarize,
 )
 from .datasets import load_rruff_sang2021, make_spectra, read_spectra
+from .open_set._scores import SCORES
 from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
 
 DEFAULT_MODELS = [
@@ -179,7 +181,73 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--out", metavar="DIR", help="write results.json, results.md and plots here"
     )
+    _train_parser(sub)
+    _identify_parser(sub)
     return parser
+
+
+def _train_parser(sub) -> None:
+    train = sub.add_parser(
+        "train",
+        help="build an identification model from a reference folder",
+        description="Read a reference folder (one subfolder per material), "
+        "resample onto a grid chosen from the data, normalise, train the model "
+        "and calibrate its unknown threshold; write a skops model file.",
+    )
+    train.add_argument("--data", metavar="FOLDER", required=True)
+    train.add_argument(
+        "--label-from",
+        default="auto",
+        choices=("auto", "folder", "rruff_name"),
+        help="the folder of each file, the mineral of a RRUFF name, or a table's",
+    )
+    train.add_argument("--model", default="recommended", choices=model_names())
+    train.add_argument(
+        "--unknown-recall",
+        type=float,
+        default=0.95,
+        help="share of spectra of known materials to accept (default 0.95)",
+    )
+    train.add_argument(
+        "--novelty-score",
+        default=None,
+        choices=sorted(SCORES),
+        help="known-ness score of the unknown verdict (default: embedding_distance "
+        "for CNNs, similarity for library search, max_proba for other models "
+        "with probabilities, else margin)",
+    )
+    train.add_argument("--cv", type=int, default=5, help="cross-fitting folds")
+    train.add_argument("--start", type=float, default=None, help="grid start")
+    train.add_argument("--stop", type=float, default=None, help="grid stop")
+    train.add_argument("--step", type=float, default=None, help="grid step")
+    train.add_argument("--max-epochs", type=int, default=None)
+    train.add_argument("--lr", type=float, default=None)
+    train.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
+    train.add_argument("--device", default="auto")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", metavar="MODEL.skops", required=True)
+
+
+def _identify_parser(sub) -> None:
+    identify = sub.add_parser(
+        "identify",
+        help="identify spectrum files with a model written by train",
+        description="Print per spectrum the best matches, the conformal "
+        "prediction set and the unknown verdict.",
+    )
+    identify.add_argument("model", metavar="MODEL.skops")
+    identify.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
+    identify.add_argument("--top", type=int, default=5, help="matches shown")
+    identify.add_argument(
+        "--alpha",
+        type=float,
+        default=0.05,
+        help="prediction sets hold the true class with probability 1 - alpha",
+    )
+    identify.add_argument("--out", metavar="RESULTS.csv")
+    identify.add_argument(
+        "--plots", metavar="DIR", help="a figure per spectrum: query over match"
+    )
 
 
 def _overrides(args) -> dict:
@@ -256,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         Exit status.
     """
     args = _parser().parse_args(argv)
+    if args.command == "train":
+        return _workflow.train(args, make_models, _overrides(args))
+    if args.command == "identify":
+        return _workflow.identify(args)
     X, y, groups, description = _load(args)
     n_classes = len(set(np.asarray(y).tolist()))
     print(

@@ -55,7 +55,7 @@ def read_spectra(
     ----------
     source : path or iterable of paths
         A folder, searched for files matching ``pattern`` (in subfolders too
-        when ``recursive``), one file, or the files themselves.
+        when ``recursive``), one file, or a list of files and folders.
     label_from : {"auto", "folder", "rruff_name"} or callable, default="auto"
         Where the class label comes from: ``"folder"``, the name of the file's
         folder (one folder per class); ``"rruff_name"``, the mineral name that
@@ -121,23 +121,10 @@ def read_spectra(
         raise ValueError(
             f"label_from must be one of {_LABEL_FROM} or a callable; got {label_from!r}"
         )
-    if isinstance(source, str | os.PathLike):
-        root = Path(source)
-        if root.is_dir():
-            found = root.rglob(pattern) if recursive else root.glob(pattern)
-            paths = sorted(
-                p for p in found if p.is_file() and not p.name.startswith(".")
-            )
-            if not paths:
-                raise FileNotFoundError(f"no files matching {pattern!r} in {root}")
-        elif root.is_file():
-            paths = [root]
-        else:
-            raise FileNotFoundError(f"no such file or folder: {root}")
-    else:
-        paths = [Path(p) for p in source]
-        if not paths:
-            raise ValueError("read_spectra: the list of files is empty")
+    sources = [source] if isinstance(source, str | os.PathLike) else list(source)
+    if not sources:
+        raise ValueError("read_spectra: the list of files is empty")
+    paths = [p for root in sources for p in _files(Path(root), pattern, recursive)]
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {_ON_ERROR}; got {on_error!r}")
     read = delayed(_read_or_reason)
@@ -177,6 +164,19 @@ def read_spectra(
 
 
 _ON_ERROR = ("raise", "warn", "skip")
+
+
+def _files(root: Path, pattern: str, recursive: bool) -> list[Path]:
+    """``root`` itself if a file; a folder's files matching ``pattern``."""
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such file or folder: {root}")
+    found = root.rglob(pattern) if recursive else root.glob(pattern)
+    paths = sorted(p for p in found if p.is_file() and not p.name.startswith("."))
+    if not paths:
+        raise FileNotFoundError(f"no files matching {pattern!r} in {root}")
+    return paths
 
 
 def _read_or_reason(path: Path, label_from, layout, label_column, on_error):

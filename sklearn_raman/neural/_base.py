@@ -17,6 +17,7 @@ from .._axis import reject_ragged
 from ..nn import SpectrumNet
 from ._device import draw_seed, seeded_torch
 from ._inference import forward_in_chunks, network_input
+from ._onnx import OnnxExportMixin
 from ._params import TRAINING_CONSTRAINTS, TRAINING_DEFAULTS, declare, make_init
 from ._persistence import WeightsMixin
 from ._training import TrainingMixin
@@ -26,6 +27,7 @@ from ._transfer import TransferMixin
 class SpectrumNetClassifier(
     TrainingMixin,
     WeightsMixin,
+    OnnxExportMixin,
     TransferMixin,
     ClassifierMixin,
     ClassNamePrefixFeaturesOutMixin,

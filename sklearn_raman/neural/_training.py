@@ -8,11 +8,44 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from skorch.dataset import Dataset
+from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from .._split import per_class_split
 from ..nn import SpectrumNet
 from ._device import resolve_device, seeded_torch
 from ._recipe import build_net
+
+
+def recalibrate_batch_norm(net: nn.Module, X: np.ndarray, *, batch_size: int, device):
+    """Set the batch-norm running statistics to their mean over ``X``.
+
+    During training they are an exponential moving average (momentum 0.1) that
+    starts from mean 0, variance 1: after the few optimiser steps of a small
+    data set it still carries much of that start, and the network, right in
+    training mode, predicts one class for everything in eval mode. One pass
+    over the (unaugmented) training spectra in training mode with a cumulative
+    average (``momentum=None``), as :func:`torch.optim.swa_utils.update_bn`
+    does, gives the statistics the weights were fitted with. Layers frozen in
+    eval mode (fine-tuning) keep theirs.
+    """
+    was_training = net.training
+    net.train()  # frozen modules stay in eval mode
+    norms = [m for m in net.modules() if isinstance(m, _BatchNorm) and m.training]
+    if norms and len(X) >= 2:
+        momenta = [m.momentum for m in norms]
+        for m in norms:
+            m.reset_running_stats()
+            m.momentum = None
+        X = torch.as_tensor(X)
+        # near-equal batches, none of a single spectrum (batch norm needs two)
+        n_batches = -(-len(X) // max(batch_size, 2))
+        with torch.no_grad():
+            for part in torch.tensor_split(X, n_batches):
+                net(part.to(device))
+        for m, momentum in zip(norms, momenta):
+            m.momentum = momentum
+    net.train(was_training)
 
 
 class TrainingMixin:
@@ -48,7 +81,10 @@ class TrainingMixin:
         )
         with seeded_torch(seed + 1):
             skorch_net.fit(torch.tensor(X[train]), torch.tensor(y[train]))
-        self._set_net(skorch_net)
+            self._set_net(skorch_net)
+            recalibrate_batch_norm(
+                self.module_, X[train], batch_size=self.batch_size, device=device
+            )
         self.history_ = skorch_net.history
         self.device_ = device
 

@@ -1,0 +1,156 @@
+"""The identification workflow end to end: ``train`` a model from a reference
+folder, ``identify`` files with it, a held-out material comes back "unknown"."""
+
+import csv
+import shutil
+from collections import Counter
+
+import numpy as np
+import pytest
+from conftest import SHARED_DATA
+
+from sklearn_raman import persistence
+from sklearn_raman.__main__ import main
+from sklearn_raman.datasets import SpectrumFileError, make_spectra
+
+MMPSD_FTIR = SHARED_DATA / "mmpsd" / "FTIR"
+NAMES = np.array(["albite", "calcite", "gypsum", "quartz", "mystery"])
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """make_spectra files: 4 reference minerals, and a fifth held out."""
+    root = tmp_path_factory.mktemp("spectra")
+    X, y, wn = make_spectra(5, 16, 400, random_state=3, return_wavenumbers=True)
+    for i, (x, c) in enumerate(zip(X, y)):
+        folder = root / ("query" if NAMES[c] == "mystery" else "reference") / NAMES[c]
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savetxt(
+            folder / f"{NAMES[c]}_{i:03d}.csv",
+            np.c_[wn, x],
+            delimiter=",",
+            header="wavenumber,intensity",
+            comments="",
+        )
+    return root
+
+
+def _verdicts(path) -> Counter:
+    """(true material: its folder, verdict) -> count, from a results CSV."""
+    rows = list(csv.DictReader(open(path)))
+    return Counter((r["file"].split("/")[-2], r["verdict"]) for r in rows)
+
+
+def _known_accuracy(verdicts: Counter) -> float:
+    known = {k: n for k, n in verdicts.items() if k[0] != "mystery"}
+    return sum(n for (a, b), n in known.items() if a == b) / sum(known.values())
+
+
+def test_train_identify_cnn(folders, tmp_path, capsys):
+    model = tmp_path / "minerals.skops"
+    assert (
+        main(
+            ["train", "--data", str(folders / "reference"), "--max-epochs", "15"]
+            + ["--out", str(model)]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "64 spectra of 4 classes" in out and "train_loss" in out  # epochs shown
+    assert "embedding_distance" in out
+    results, plots = tmp_path / "results.csv", tmp_path / "plots"
+    argv = ["identify", str(model), str(folders / "query"), "--top", "3"]
+    assert main(argv + ["--out", str(results), "--plots", str(plots)]) == 0
+    out = capsys.readouterr().out
+    assert len(list(plots.glob("*.png"))) == 16
+    verdicts = _verdicts(results)
+    main(["identify", str(model), str(folders / "reference"), "--out", str(results)])
+    verdicts += _verdicts(results)
+    assert verdicts[("mystery", "unknown")] == 16  # the held-out mineral: unknown
+    assert _known_accuracy(verdicts) >= 0.95
+    assert "UNKNOWN" in out and "1. " in out and "prediction set at 95%" in out
+    row = next(csv.DictReader(open(results)))
+    assert {"verdict", "embedding_distance", "threshold", "match_3"} <= set(row)
+    assert {"probability_1", "prediction_set"} <= set(row)
+    bundle = persistence.load(model)  # a plain skops file: the pipeline inside
+    assert bundle["reference_spectra"].shape == (4, 400)
+    assert list(bundle["classes"]) == ["albite", "calcite", "gypsum", "quartz"]
+
+
+def test_train_identify_library(folders, tmp_path, capsys):
+    model = tmp_path / "library.skops"
+    main(
+        ["train", "--data", str(folders / "reference"), "--model", "library"]
+        + ["--out", str(model)]
+    )
+    results = tmp_path / "results.csv"
+    main(["identify", str(model), str(folders), "--out", str(results)])
+    verdicts = _verdicts(results)
+    assert verdicts[("mystery", "unknown")] == 16
+    assert _known_accuracy(verdicts) >= 0.95
+    assert "similarity" in next(csv.DictReader(open(results)))
+
+
+def test_identify_mmpsd_with_a_polymer_held_out(tmp_path, capsys):
+    """Real FTIR files: PET held out of a library of HDPE, LDPE and PP."""
+    if not MMPSD_FTIR.is_dir():
+        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
+    reference = tmp_path / "reference"
+    for polymer in ("HDPE", "LDPE", "PP"):
+        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
+    model, results = tmp_path / "plastics.skops", tmp_path / "results.csv"
+    with pytest.warns(UserWarning, match="beyond the 2 columns"):  # stray values
+        main(
+            ["train", "--data", str(reference), "--model", "library"]
+            + ["--out", str(model)]
+        )
+    with pytest.warns(UserWarning, match="beyond the 2 columns"):
+        main(["identify", str(model), str(MMPSD_FTIR), "--out", str(results)])
+    verdicts = _verdicts(results)
+    assert verdicts[("PET", "unknown")] >= 38  # of 39
+    polyolefins = sum(n for (a, b), n in verdicts.items() if a != "PET")
+    assert sum(n for (a, b), n in verdicts.items() if a == b) >= 0.95 * polyolefins
+
+
+@pytest.mark.slow
+def test_identify_mmpsd_cnn(tmp_path):
+    """The recommended CNN on real FTIR files, PET held out (about 25 s)."""
+    if not MMPSD_FTIR.is_dir():
+        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
+    reference = tmp_path / "reference"
+    for polymer in ("HDPE", "LDPE", "PP"):
+        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
+    model, results = tmp_path / "plastics.skops", tmp_path / "results.csv"
+    main(["train", "--data", str(reference), "--max-epochs", "20", "--out", str(model)])
+    main(["identify", str(model), str(MMPSD_FTIR), "--out", str(results)])
+    verdicts = _verdicts(results)
+    assert verdicts[("PET", "unknown")] == 39
+
+
+def test_identify_refuses_another_axis_and_warns_of_a_short_one(folders, tmp_path):
+    model = tmp_path / "library.skops"
+    main(
+        ["train", "--data", str(folders / "reference"), "--model", "library"]
+        + ["--out", str(model)]
+    )
+    bundle = persistence.load(model)
+    bundle["x_kind"] = "raman_shift"  # as a reader of instrument files records
+    persistence.dump(bundle, model)
+    nm = tmp_path / "nm.jdx"
+    nm.write_text(
+        "##TITLE=in nm\n##JCAMP-DX=4.24\n##DATA TYPE=RAMAN SPECTRUM\n"
+        "##XUNITS=NANOMETERS\n##YUNITS=ARBITRARY UNITS\n##NPOINTS=100\n"
+        "##XYPOINTS=(XY..XY)\n"
+        + "\n".join(f"{x}, 1" for x in range(800, 900))
+        + "\n##END=\n"
+    )
+    with pytest.raises(SpectrumFileError, match="nm.jdx: its axis is a wavelength"):
+        main(["identify", str(model), str(nm)])
+    spc = tmp_path / "short.csv"
+    spc.write_text("\n".join(f"{x},{x % 7}" for x in range(200, 600)))
+    with pytest.warns(UserWarning, match="short.csv: .* covers 25% of the model"):
+        main(["identify", str(model), str(spc)])
+    pipeline = tmp_path / "pipeline.skops"
+    persistence.dump(bundle["pipeline"], pipeline)
+    with pytest.raises(ValueError, match="not a model written by .*train"):
+        main(["identify", str(pipeline), str(spc)])
