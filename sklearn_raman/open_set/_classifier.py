@@ -77,6 +77,11 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
     conformal_scores_ : ndarray or None
         Held-out nonconformity ``1 - p(true class)`` of known spectra, for
         :meth:`predict_set` (None without ``predict_proba``).
+    conformal_folds_ : ndarray or None
+        The fold (index into ``fold_estimators_``) of each conformal score.
+    fold_estimators_ : list of classifiers
+        The cross-fitting's models, kept for :meth:`predict_set` (empty
+        without ``predict_proba``).
 
     Examples
     --------
@@ -180,7 +185,7 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
             folds = KFold(
                 min(self.cv, len(y)), shuffle=True, random_state=self.random_state
             )
-        held_out, nonconformity = [], []
+        held_out, nonconformity, fold_of, fold_models = [], [], [], []
         for train, test in folds.split(np.zeros(len(y)), y, groups):
             X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
             model = clone(self.estimator).fit(X_train, y[train])
@@ -192,10 +197,14 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
                 proba = model.predict_proba(X_test)[known]
                 column = np.searchsorted(model.classes_, y[test][known])
                 nonconformity.append(1 - proba[np.arange(len(proba)), column])
+                fold_of.append(np.full(len(proba), len(fold_models)))
+                fold_models.append(model)
         self.calibration_scores_ = np.concatenate(held_out)
         self.conformal_scores_ = (
             np.concatenate(nonconformity) if nonconformity else None
         )
+        self.conformal_folds_ = np.concatenate(fold_of) if fold_of else None
+        self.fold_estimators_ = fold_models
         if not len(self.calibration_scores_):
             raise ValueError("no held-out spectrum of a known class to calibrate on")
         self.threshold_ = float(
@@ -265,12 +274,18 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
     def predict_set(self, X, alpha: float = 0.1) -> np.ndarray:
         """Conformal prediction sets: the classes that cannot be ruled out.
 
-        Each set holds every class whose nonconformity ``1 - p(class)`` is at
-        most the ``(1 - alpha)`` quantile (finite-sample corrected) of the
-        held-out nonconformity of the true class in the cross-fitting, so a
-        spectrum of a known class falls in its set with probability about
-        ``1 - alpha`` (split-conformal guarantee; cross-fitting keeps every
-        spectrum for training). An empty set: no known class fits.
+        Cross-conformal (Vovk 2015): each of the cross-fitting's models scores
+        the spectrum against the spectra it did not train on. The p-value of a
+        class is the share of held-out known spectra, over all folds, whose
+        nonconformity ``1 - p(true class)`` under their fold's model is at
+        least the spectrum's ``1 - p(class)`` under the same model; the set
+        holds the classes with a p-value above ``alpha``. A spectrum of a
+        known class falls in its set with probability about ``1 - alpha``
+        (at least ``1 - 2 alpha`` in theory). Scoring each held-out spectrum
+        and the new one with the same model keeps them exchangeable; the final
+        model, trained on more data, would be more confident than the
+        calibration and miss the target coverage. An empty set: no known class
+        fits.
 
         Parameters
         ----------
@@ -287,11 +302,17 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
-        scores = self.conformal_scores_
-        n = len(scores)
-        level = min(1.0, np.ceil((n + 1) * (1 - alpha)) / n)
-        q = np.quantile(scores, level, method="higher")
-        return 1 - self.estimator_.predict_proba(X) <= q
+        exceed = 0
+        for fold, model in enumerate(self.fold_estimators_):
+            proba = model.predict_proba(X)
+            # a class absent from a fold's training has probability 0 there
+            full = np.zeros((proba.shape[0], len(self.classes_)))
+            full[:, np.searchsorted(self.classes_, model.classes_)] = proba
+            held = np.sort(self.conformal_scores_[self.conformal_folds_ == fold])
+            # held-out nonconformities >= the spectrum's, per class
+            exceed = exceed + len(held) - np.searchsorted(held, 1 - full, "left")
+        p_values = (exceed + 1) / (len(self.conformal_scores_) + 1)
+        return p_values > alpha
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X) -> np.ndarray:
