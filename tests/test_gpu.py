@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_raman import MinMaxPerSpectrum, make_spectra
+from sklearn_raman import MinMaxPerSpectrum, make_spectra, persistence
 from sklearn_raman.neural import CLASSIFIERS
 
 pytestmark = pytest.mark.gpu
@@ -49,7 +49,15 @@ def test_fit_predict_fine_tune_persist_on_the_gpu(cls, data, tmp_path):
     clf.set_params(inference_precision="float32")
     assert np.abs(fast - proba).max() < 5e-2
     again = pickle.loads(pickle.dumps(clf))
+    assert again.device_.startswith("cuda")  # rebuilt where it was trained
     np.testing.assert_array_equal(again.predict(X), clf.predict(X))
+    # a skops file of the GPU model loads on a machine without CUDA
+    persistence.dump(clf, tmp_path / "model.skops")
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(torch.cuda, "is_available", lambda: False)
+        loaded = persistence.load(tmp_path / "model.skops")
+    assert loaded.device_ == "cpu"
+    assert np.abs(loaded.predict_proba(X) - proba).max() < 1e-3
     frozen = {k: v.clone() for k, v in clf.module_.features.state_dict().items()}
     clf.fine_tune(X, y % 2, max_epochs=2)
     after = clf.module_.features.state_dict()

@@ -12,7 +12,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d
 
 from ._scores import SCORES
 
@@ -276,10 +276,11 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
 
         Cross-conformal (Vovk 2015): each of the cross-fitting's models scores
         the spectrum against the spectra it did not train on. The p-value of a
-        class is the share of held-out known spectra, over all folds, whose
-        nonconformity ``1 - p(true class)`` under their fold's model is at
-        least the spectrum's ``1 - p(class)`` under the same model; the set
-        holds the classes with a p-value above ``alpha``. A spectrum of a
+        class is the share of held-out spectra, over the folds whose model
+        knows the class, whose nonconformity ``1 - p(true class)`` under their
+        fold's model is at least the spectrum's ``1 - p(class)`` under the
+        same model; the set holds the classes with a p-value above
+        ``alpha``. A spectrum of a
         known class falls in its set with probability about ``1 - alpha``
         (at least ``1 - 2 alpha`` in theory). Scoring each held-out spectrum
         and the new one with the same model keeps them exchangeable; the final
@@ -302,16 +303,19 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
-        exceed = 0
+        exceed = n_held = 0
         for fold, model in enumerate(self.fold_estimators_):
-            proba = model.predict_proba(X)
-            # a class absent from a fold's training has probability 0 there
-            full = np.zeros((proba.shape[0], len(self.classes_)))
-            full[:, np.searchsorted(self.classes_, model.classes_)] = proba
+            # a fold's model votes on the classes it was trained on only, as
+            # its held-out scores are those of spectra of such classes
+            knows = np.isin(self.classes_, model.classes_)
+            full = np.ones((_num_samples(X), len(self.classes_)))
+            full[:, knows] = 1 - model.predict_proba(X)
             held = np.sort(self.conformal_scores_[self.conformal_folds_ == fold])
             # held-out nonconformities >= the spectrum's, per class
-            exceed = exceed + len(held) - np.searchsorted(held, 1 - full, "left")
-        p_values = (exceed + 1) / (len(self.conformal_scores_) + 1)
+            count = len(held) - np.searchsorted(held, full, "left")
+            exceed = exceed + np.where(knows, count, 0)
+            n_held = n_held + np.where(knows, len(held), 0)
+        p_values = (exceed + 1) / (n_held + 1)
         return p_values > alpha
 
     @available_if(_estimator_has("predict_proba"))
