@@ -425,7 +425,7 @@ def test_compile_trains_the_compiled_module_and_keeps_the_eager_one(easy, monkey
 @pytest.mark.slow
 def test_compile_for_real(easy):
     X_train, X_test, y_train, y_test = easy
-    clf = SEResNet1DClassifier._create_test_instance(max_epochs=5, compile=True).fit(
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=20, compile=True).fit(
         X_train, y_train
     )
     assert clf.score(X_test, y_test) > 0.8
