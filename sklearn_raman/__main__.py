@@ -22,7 +22,7 @@ from .benchmark import (
     summarize,
 )
 from .datasets import load_rruff_sang2021, make_spectra, read_spectra
-from .open_set._scores import SCORES
+from .open_set import SCORES
 from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
 
 DEFAULT_MODELS = [

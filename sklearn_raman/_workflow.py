@@ -24,10 +24,17 @@ from . import __version__, persistence
 from ._registry import NAMES as DEEP_NAMES
 from .datasets import SpectrumFileError, read_spectra
 from .open_set import OpenSetClassifier
+from .open_set._scores import decision_scores
 from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
 
 #: a query spectrum covering less of the model's grid than this is warned about
 MIN_COVERAGE = 0.9
+#: x label of the plots by the training files' axis kind
+AXIS_LABELS = {
+    "raman_shift": "Raman shift / cm$^{-1}$",
+    "wavenumber": "wavenumber / cm$^{-1}$",
+    "wavelength": "wavelength / nm",
+}
 #: what a model file written by ``train`` holds
 BUNDLE_KEYS = ("pipeline", "reference_spectra", "grid", "classes", "x_kind")
 
@@ -44,20 +51,20 @@ def _novelty_score(name: str, model, given: str | None) -> str:
     return "max_proba" if hasattr(model, "predict_proba") else "margin"
 
 
-def _x_kinds(data, what: str) -> set:
-    """The axis kinds of the spectra; an error names files of different kinds."""
+def _x_kind(data, what: str) -> str | None:
+    """The axis kind of the spectra (None if no file says); mixed kinds raise."""
     kinds = {}
     for path, meta in zip(data.filenames, data.metadata):
-        kinds.setdefault(meta.get("x_kind"), path)
-    known = {k: p for k, p in kinds.items() if k is not None}
-    if len(known) > 1:
-        listed = ", ".join(f"{k} ({p})" for k, p in known.items())
+        if meta.get("x_kind") is not None:
+            kinds.setdefault(meta["x_kind"], path)
+    if len(kinds) > 1:
+        listed = ", ".join(f"{k} ({p})" for k, p in kinds.items())
         raise SpectrumFileError(
             f"the {what} mixes axes of different kinds: {listed}. Convert them "
             "to one (sklearn_raman.datasets.convert_spectra, e.g. "
             "wavelength_to_raman_shift) and write them out first"
         )
-    return set(known)
+    return next(iter(kinds), None)
 
 
 def _common_range(spectra, filenames, start, stop):
@@ -86,7 +93,7 @@ def train(args, make_models, overrides: dict) -> int:
             f"{args.data} holds spectra of {len(classes)} class; a model needs "
             "at least 2 (one subfolder per material)"
         )
-    x_kind = next(iter(_x_kinds(data, f"folder {args.data}")), None)
+    x_kind = _x_kind(data, f"folder {args.data}")
     start, stop = _common_range(data.spectra, data.filenames, args.start, args.stop)
     print(
         f"data: {args.data}: {len(data.spectra)} spectra of {len(classes)} classes "
@@ -198,11 +205,11 @@ def identify(args) -> int:
     if hasattr(open_set, "predict_proba"):
         scores, kind = open_set.predict_proba(X), "probability"
     else:
-        scores, kind = open_set.decision_function(X), "decision"
+        scores, kind = decision_scores(open_set, X), "decision"
     k = min(args.top, len(open_set.classes_))
-    top_classes, top_scores = _top(np.atleast_2d(scores), open_set.classes_, k)
+    top_classes, top_scores = _top(scores, open_set.classes_, k)
     novelty = open_set.score_samples(X)
-    verdicts = open_set.predict(X)
+    verdicts = open_set._reject(open_set.estimator_.predict(X), novelty)
     sets = None
     if hasattr(open_set, "predict_set"):
         sets = open_set.predict_set(X, alpha=args.alpha)
@@ -277,7 +284,7 @@ def _plots(folder: Path, bundle: dict, X: np.ndarray, best, rows) -> None:
             )
         ax.plot(grid, reference, color="0.5", lw=1, label=f"mean {best[i]} reference")
         ax.plot(grid, X[i], color="tab:blue", lw=1, label="query")
-        ax.set_xlabel("wavenumber / cm$^{-1}$")
+        ax.set_xlabel(AXIS_LABELS.get(bundle["x_kind"], "axis of the files"))
         ax.set_ylabel("normalised intensity")
         ax.set_title(
             f"{row['spectrum']}: {row['verdict']} (best match {best[i]})", fontsize=10

@@ -33,8 +33,6 @@ from ._registry import DEEP_CLASSIFIERS
 
 __all__ = ["TRUSTED_TYPES", "dump", "load"]
 
-_SKOPS = "skops is needed for model files: pip install skops"
-
 #: the types :func:`load` trusts besides skops' defaults: the package's
 #: estimators, the state objects they keep, imbalanced-learn's pipeline and
 #: the pybaselines fitter of BaselineCorrector
@@ -65,10 +63,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
 
 
 def _skops_io():
-    try:
-        import skops.io
-    except ImportError as exc:  # pragma: no cover - skops is a dependency
-        raise ImportError(_SKOPS) from exc
+    import skops.io  # on first use: it imports much of scikit-learn
+
     return skops.io
 
 

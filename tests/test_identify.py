@@ -35,6 +35,17 @@ def folders(tmp_path_factory):
     return root
 
 
+@pytest.fixture
+def mmpsd_reference(tmp_path):
+    """MMPSD's FTIR files of HDPE, LDPE and PP: a reference set without PET."""
+    if not MMPSD_FTIR.is_dir():
+        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
+    reference = tmp_path / "reference"
+    for polymer in ("HDPE", "LDPE", "PP"):
+        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
+    return reference
+
+
 def _verdicts(path) -> Counter:
     """(true material: its folder, verdict) -> count, from a results CSV."""
     rows = list(csv.DictReader(open(path)))
@@ -91,17 +102,12 @@ def test_train_identify_library(folders, tmp_path, capsys):
     assert "similarity" in next(csv.DictReader(open(results)))
 
 
-def test_identify_mmpsd_with_a_polymer_held_out(tmp_path, capsys):
+def test_identify_mmpsd_with_a_polymer_held_out(mmpsd_reference, tmp_path):
     """Real FTIR files: PET held out of a library of HDPE, LDPE and PP."""
-    if not MMPSD_FTIR.is_dir():
-        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
-    reference = tmp_path / "reference"
-    for polymer in ("HDPE", "LDPE", "PP"):
-        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
     model, results = tmp_path / "plastics.skops", tmp_path / "results.csv"
     with pytest.warns(UserWarning, match="beyond the 2 columns"):  # stray values
         main(
-            ["train", "--data", str(reference), "--model", "library"]
+            ["train", "--data", str(mmpsd_reference), "--model", "library"]
             + ["--out", str(model)]
         )
     with pytest.warns(UserWarning, match="beyond the 2 columns"):
@@ -113,15 +119,20 @@ def test_identify_mmpsd_with_a_polymer_held_out(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_identify_mmpsd_cnn(tmp_path):
+def test_identify_mmpsd_cnn(mmpsd_reference, tmp_path):
     """The recommended CNN on real FTIR files, PET held out (about 25 s)."""
-    if not MMPSD_FTIR.is_dir():
-        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
-    reference = tmp_path / "reference"
-    for polymer in ("HDPE", "LDPE", "PP"):
-        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
     model, results = tmp_path / "plastics.skops", tmp_path / "results.csv"
-    main(["train", "--data", str(reference), "--max-epochs", "20", "--out", str(model)])
+    main(
+        [
+            "train",
+            "--data",
+            str(mmpsd_reference),
+            "--max-epochs",
+            "20",
+            "--out",
+            str(model),
+        ]
+    )
     main(["identify", str(model), str(MMPSD_FTIR), "--out", str(results)])
     verdicts = _verdicts(results)
     assert verdicts[("PET", "unknown")] == 39
@@ -154,3 +165,26 @@ def test_identify_refuses_another_axis_and_warns_of_a_short_one(folders, tmp_pat
     persistence.dump(bundle["pipeline"], pipeline)
     with pytest.raises(ValueError, match="not a model written by .*train"):
         main(["identify", str(pipeline), str(spc)])
+
+
+def test_identify_two_classes_without_probabilities(folders, tmp_path):
+    """A binary model's one decision margin still ranks both classes per spectrum."""
+    reference = tmp_path / "two"
+    for mineral in ("albite", "quartz"):
+        shutil.copytree(folders / "reference" / mineral, reference / mineral)
+    model, results = tmp_path / "svm.skops", tmp_path / "results.csv"
+    main(
+        [
+            "train",
+            "--data",
+            str(reference),
+            "--model",
+            "pca_linsvc",
+            "--out",
+            str(model),
+        ]
+    )
+    main(["identify", str(model), str(reference), "--out", str(results)])
+    rows = list(csv.DictReader(open(results)))
+    assert len(rows) == 32 and {"match_2", "decision_2"} <= set(rows[0])
+    assert all(r["match_1"] == r["file"].split("/")[-2] for r in rows)

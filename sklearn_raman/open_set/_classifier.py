@@ -258,8 +258,12 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
             strings, integers with integers), else of object dtype.
         """
         check_is_fitted(self, "estimator_")
-        y_pred = np.asarray(self.estimator_.predict(X))
-        unknown = self.score_samples(X) < self.threshold_
+        return self._reject(self.estimator_.predict(X), self.score_samples(X))
+
+    def _reject(self, y_pred, scores: np.ndarray) -> np.ndarray:
+        """``y_pred`` with ``unknown_label_`` where ``scores`` are below threshold."""
+        y_pred = np.asarray(y_pred)
+        unknown = scores < self.threshold_
         label = np.asarray([self.unknown_label_])
         if y_pred.dtype.kind in "US" and label.dtype.kind in "US":
             out = y_pred.astype(np.result_type(y_pred, label))
@@ -280,8 +284,8 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
         knows the class, whose nonconformity ``1 - p(true class)`` under their
         fold's model is at least the spectrum's ``1 - p(class)`` under the
         same model; the set holds the classes with a p-value above
-        ``alpha``. A spectrum of a
-        known class falls in its set with probability about ``1 - alpha``
+        ``alpha``. A spectrum of a known class falls in its set with
+        probability about ``1 - alpha``
         (at least ``1 - 2 alpha`` in theory). Scoring each held-out spectrum
         and the new one with the same model keeps them exchangeable; the final
         model, trained on more data, would be more confident than the

@@ -37,6 +37,18 @@ class MaxProba:
         return model.predict_proba(X).max(axis=1)
 
 
+def decision_scores(model, X) -> np.ndarray:
+    """``model.decision_function(X)`` as (n_samples, n_classes) float64.
+
+    For two classes scikit-learn returns one margin; class 0's score is then 0
+    and class 1's the margin, which ranks the classes the same way.
+    """
+    scores = np.asarray(model.decision_function(X), dtype=np.float64)
+    if scores.ndim == 1:
+        scores = np.stack([np.zeros_like(scores), scores], axis=1)
+    return scores
+
+
 class _DecisionScore:
     """A score of the class scores of ``decision_function`` (logits, margins)."""
 
@@ -51,10 +63,7 @@ class _DecisionScore:
         return None
 
     def _scores(self, model, X) -> np.ndarray:
-        scores = np.asarray(model.decision_function(X), dtype=np.float64)
-        if scores.ndim == 1:  # binary: one margin, class 0's score fixed at 0
-            scores = np.stack([np.zeros_like(scores), scores], axis=1)
-        return scores
+        return decision_scores(model, X)
 
 
 class Energy(_DecisionScore):
