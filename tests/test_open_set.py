@@ -1,7 +1,9 @@
 """OpenSetClassifier: calibrated rejection of spectra of no known class."""
 
 import numpy as np
+import pandas as pd
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
@@ -133,8 +135,9 @@ def test_ragged_spectra_through_a_pipeline():
     assert clf.score_samples(spectra[:3]).shape == (3,)
 
 
+@pytest.mark.parametrize("method", ["auto", "split", "cross"])
 @pytest.mark.parametrize("alpha", [0.05, 0.1, 0.2])
-def test_prediction_sets_cover_held_out_knowns(alpha):
+def test_prediction_sets_cover_held_out_knowns(alpha, method):
     X, y = make_spectra(
         n_classes=8, n_samples_per_class=60, n_points=200, snr_db=12, random_state=3
     )
@@ -142,12 +145,53 @@ def test_prediction_sets_cover_held_out_knowns(alpha):
     test = rng.random(len(y)) < 0.5
     clf = OpenSetClassifier(LogisticRegression(max_iter=3000), cv=5, random_state=0)
     clf.fit(X[~test], y[~test])
-    sets = clf.predict_set(X[test], alpha=alpha)
+    sets = clf.predict_set(X[test], alpha=alpha, method=method)
     covered = sets[np.arange(test.sum()), np.searchsorted(clf.classes_, y[test])]
     assert covered.mean() >= 1 - alpha - 0.03
     assert sets.sum(1).mean() < len(clf.classes_)  # informative, not everything
     with pytest.raises(ValueError, match="alpha must be in"):
         clf.predict_set(X[:2], alpha=0)
+    with pytest.raises(ValueError, match="method must be 'auto'"):
+        clf.predict_set(X[:2], method="jackknife")
+
+
+def test_split_sets_depend_on_the_spectrum_not_its_batch():
+    X, y = make_spectra(n_classes=4, n_samples_per_class=30, n_points=120, snr_db=8)
+    clf = OpenSetClassifier(LogisticRegression(max_iter=2000), cv=4, random_state=0)
+    clf.fit(X[::2], y[::2])
+    new = X[1::2]
+    sets = clf.predict_set(new, alpha=0.2)
+    order = np.random.default_rng(0).permutation(len(new))
+    assert_array_equal(clf.predict_set(new[order], alpha=0.2), sets[order])
+    assert_array_equal(clf.predict_set(new[:1], alpha=0.2), sets[:1])
+    assert_array_equal(clf.predict_set(pd.DataFrame(new), alpha=0.2), sets)
+    # spectra are spread over the folds, all of whose models vote
+    draws = clf._fold_draw(new) % len(clf.fold_estimators_)
+    assert len(np.unique(draws)) == len(clf.fold_estimators_)
+
+
+def test_split_sets_are_not_conservative_where_folds_disagree():
+    # each physical sample measured as 4 near-identical replicates, split at
+    # random by spectrum: a new replicate's sample is in the training data of
+    # most, not all, fold models, so pooling the folds (cross) over-covers
+    X, y = make_spectra(
+        n_classes=10, n_samples_per_class=20, n_points=150, snr_db=5, random_state=4
+    )
+    rng = np.random.default_rng(0)
+    X = np.repeat(X, 4, axis=0) + rng.normal(0, 0.05, (len(X) * 4, X.shape[1]))
+    y = np.repeat(y, 4)
+    test = rng.random(len(y)) < 0.4
+    clf = OpenSetClassifier(LogisticRegression(max_iter=3000), cv=3, random_state=0)
+    clf.fit(X[~test], y[~test])
+    column = np.searchsorted(clf.classes_, y[test])
+    coverage = {
+        method: clf.predict_set(X[test], alpha=0.1, method=method)[
+            np.arange(len(column)), column
+        ].mean()
+        for method in ("split", "cross")
+    }
+    assert abs(coverage["split"] - 0.9) < 0.03
+    assert coverage["cross"] > coverage["split"] + 0.03  # measured 0.987 vs 0.900
 
 
 def test_group_calibration_scores_new_samples_not_replicates():
@@ -168,6 +212,12 @@ def test_group_calibration_scores_new_samples_not_replicates():
     assert np.median(by_spectrum.calibration_scores_) > 0.999  # replicates found
     assert np.median(by_sample.calibration_scores_) < 0.999
     assert by_sample.threshold_ < by_spectrum.threshold_
+    # prediction sets: pooled folds by sample, one fold a spectrum otherwise
+    assert by_sample.grouped_calibration_ and not by_spectrum.grouped_calibration_
+    for clf, method in ((by_sample, "cross"), (by_spectrum, "split")):
+        assert_array_equal(
+            clf.predict_set(X[:20]), clf.predict_set(X[:20], method=method)
+        )
     with pytest.raises(ValueError, match="groups for"):
         by_sample.fit(X, y, groups=groups[:-1])
 

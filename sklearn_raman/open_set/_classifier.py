@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -82,6 +83,8 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
     fold_estimators_ : list of classifiers
         The cross-fitting's models, kept for :meth:`predict_set` (empty
         without ``predict_proba``).
+    grouped_calibration_ : bool
+        Whether the folds were drawn by sample (``fit(..., groups=)``).
 
     Examples
     --------
@@ -205,6 +208,7 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
         )
         self.conformal_folds_ = np.concatenate(fold_of) if fold_of else None
         self.fold_estimators_ = fold_models
+        self.grouped_calibration_ = groups is not None
         if not len(self.calibration_scores_):
             raise ValueError("no held-out spectrum of a known class to calibrate on")
         self.threshold_ = float(
@@ -275,22 +279,17 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
         return out
 
     @available_if(_estimator_has("predict_proba"))
-    def predict_set(self, X, alpha: float = 0.1) -> np.ndarray:
+    def predict_set(self, X, alpha: float = 0.1, method: str = "auto") -> np.ndarray:
         """Conformal prediction sets: the classes that cannot be ruled out.
 
-        Cross-conformal (Vovk 2015): each of the cross-fitting's models scores
-        the spectrum against the spectra it did not train on. The p-value of a
-        class is the share of held-out spectra, over the folds whose model
-        knows the class, whose nonconformity ``1 - p(true class)`` under their
-        fold's model is at least the spectrum's ``1 - p(class)`` under the
-        same model; the set holds the classes with a p-value above
-        ``alpha``. A spectrum of a known class falls in its set with
-        probability about ``1 - alpha``
-        (at least ``1 - 2 alpha`` in theory). Scoring each held-out spectrum
-        and the new one with the same model keeps them exchangeable; the final
-        model, trained on more data, would be more confident than the
-        calibration and miss the target coverage. An empty set: no known class
-        fits.
+        The nonconformity of a class is ``1 - p(class)``. Each of the
+        cross-fitting's models scores the spectrum against the spectra it did
+        not train on (its held-out fold), so the two are exchangeable: the
+        final model, trained on more data, would be more confident than the
+        calibration and miss the target coverage. A class's p-value is the
+        share of held-out known spectra at least as nonconforming as the
+        spectrum; the set holds the classes with a p-value above ``alpha``. An
+        empty set: no known class fits.
 
         Parameters
         ----------
@@ -298,6 +297,24 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
             Spectra.
         alpha : float, default=0.1
             Tolerated miss rate, in (0, 1).
+        method : {"auto", "split", "cross"}, default="auto"
+            ``"split"``: split conformal against one fold per spectrum, drawn
+            from a hash of the spectrum's values (and ``random_state``), among
+            the folds whose model knows the class: the same spectrum always
+            gets the same set, and a spectrum of a known class falls in its
+            set with probability at least ``1 - alpha`` (exchangeability of the
+            fold's held-out spectra with the new one). ``"cross"``:
+            cross-conformal (Vovk 2015), the held-out spectra of every fold
+            whose model knows the class, pooled: all the calibration data, but
+            conservative where the fold models disagree on a spectrum, as on
+            replicates of a sample that some folds trained on and others not
+            (RRUFF Dataset_1, random split, library search: 0.974 / 0.923 at
+            alpha 0.05 / 0.1, against 0.960 / 0.907 split); in theory it only
+            guarantees ``1 - 2 alpha``. ``"auto"``: ``"cross"`` where ``fit``
+            calibrated by sample (``groups``: no sample is on both sides of a
+            fold, and new samples are harder than the held-out ones of
+            classes seen in several samples, which the pooling offsets),
+            ``"split"`` otherwise.
 
         Returns
         -------
@@ -307,20 +324,58 @@ class OpenSetClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
-        exceed = n_held = 0
+        if method not in ("auto", "split", "cross"):
+            raise ValueError(
+                f"method must be 'auto', 'split' or 'cross'; got {method!r}"
+            )
+        if method == "auto":
+            method = "cross" if self.grouped_calibration_ else "split"
+        n_folds = len(self.fold_estimators_)
+        knows = np.stack(
+            [np.isin(self.classes_, m.classes_) for m in self.fold_estimators_]
+        )
+        exceed = np.zeros((n_folds, _num_samples(X), len(self.classes_)))
+        n_held = np.zeros(n_folds)
         for fold, model in enumerate(self.fold_estimators_):
             # a fold's model votes on the classes it was trained on only, as
             # its held-out scores are those of spectra of such classes
-            knows = np.isin(self.classes_, model.classes_)
-            full = np.ones((_num_samples(X), len(self.classes_)))
-            full[:, knows] = 1 - model.predict_proba(X)
+            nonconformity = np.ones(exceed.shape[1:])
+            nonconformity[:, knows[fold]] = 1 - model.predict_proba(X)
             held = np.sort(self.conformal_scores_[self.conformal_folds_ == fold])
             # held-out nonconformities >= the spectrum's, per class
-            count = len(held) - np.searchsorted(held, full, "left")
-            exceed = exceed + np.where(knows, count, 0)
-            n_held = n_held + np.where(knows, len(held), 0)
-        p_values = (exceed + 1) / (n_held + 1)
+            exceed[fold] = len(held) - np.searchsorted(held, nonconformity, "left")
+            n_held[fold] = len(held)
+        if method == "cross":
+            count = np.einsum("fnc,fc->nc", exceed, knows)
+            return (count + 1) / (knows.T @ n_held + 1) > alpha
+        p_values = np.ones(exceed.shape[1:])  # a class no fold knows: in every set
+        draw = self._fold_draw(X)
+        for c in range(len(self.classes_)):
+            folds = np.flatnonzero(knows[:, c])
+            if len(folds):
+                fold = folds[draw % len(folds)]
+                p_values[:, c] = (exceed[fold, np.arange(len(draw)), c] + 1) / (
+                    n_held[fold] + 1
+                )
         return p_values > alpha
+
+    def _fold_draw(self, X) -> np.ndarray:
+        """A number per spectrum from its values: which fold calibrates it."""
+        seed = self.random_state if isinstance(self.random_state, Integral) else 0
+        key = int(seed).to_bytes(8, "little", signed=True)
+        if hasattr(X, "to_numpy"):
+            X = X.to_numpy()
+        if sparse.issparse(X):
+            X = X.toarray()
+        draws = []
+        for row in X:
+            digest = hashlib.blake2b(key=key, digest_size=8)
+            # a ragged spectrum is a tuple (axis, intensities)
+            for part in row if isinstance(row, tuple) else (row,):
+                # + 0.0: -0.0 and 0.0 draw alike
+                digest.update((np.asarray(part, dtype=np.float64) + 0.0).tobytes())
+            draws.append(int.from_bytes(digest.digest(), "little"))
+        return np.array(draws, dtype=np.uint64)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X) -> np.ndarray:
