@@ -36,6 +36,10 @@ DEEP_CLASSIFIERS = (
     Entry("ZhangCNNClassifier", "zhang", "._reference"),
     Entry("LeNet1DClassifier", "lenet1d", "._reference"),
     Entry("AlexNet1DClassifier", "alexnet1d", "._reference"),
+    Entry("LeNet2DClassifier", "lenet2d", "._image"),
+    Entry("AlexNet2DClassifier", "alexnet2d", "._image"),
+    Entry("VGG2DClassifier", "vgg16_2d", "._image"),
+    Entry("ResNet2DClassifier", "resnet34_2d", "._image"),
 )
 NAMES = tuple(entry.name for entry in DEEP_CLASSIFIERS)
 

@@ -102,10 +102,11 @@ def _activation_gradients(wrapper: nn.Module, x, captured: list, cols):
         if not captured or not isinstance(captured[-1], torch.Tensor):
             raise ValueError("the layer gave no tensor output to explain")
         acts = captured[-1]
-        if acts.dim() != 3 or acts.shape[-1] < 2:
+        if acts.dim() not in (3, 4) or acts[0, 0].numel() < 2:
             raise ValueError(
                 "Grad-CAM needs a layer output of shape (batch, channels, "
-                f"length) with length >= 2; got {tuple(acts.shape)}. A map of "
+                "length) or, for a 2D net, (batch, channels, height, width), "
+                f"of 2 positions or more; got {tuple(acts.shape)}. A map of "
                 "one point has no resolution along the spectrum: choose an "
                 "earlier layer"
             )
@@ -137,28 +138,58 @@ def _resolve_layer(net: nn.Module, layer) -> nn.Module:
     raise TypeError(f"layer must be None, a module name or a Module; got {layer!r}")
 
 
-def _on_input_axis(cam: torch.Tensor, net, layer, length: int) -> torch.Tensor:
-    """Maps of a layer, (batch, positions), interpolated onto the input points.
+def _centres(net, layer, n: int, extent: int, dtype) -> torch.Tensor:
+    """Input coordinate of each of the ``n`` positions of ``layer``'s map.
 
     Each position sits at the centre of its receptive field (see
     :func:`~sklearn_raman.nn._geometry.map_centres`): stretching the map over
     the input would misplace it by up to half the total stride, and by the
     whole border that unpadded convolutions crop (VGG-1D: 125 points).
+    ``extent``: the input's length (image side for a 2D net).
     """
     name = next((n for n, m in net.named_modules() if m is layer), "")
-    n = cam.shape[1]
     if name == "features" or name.startswith("features."):
-        centres = torch.as_tensor(map_centres(net, name, n), dtype=cam.dtype)
-    else:  # a layer outside the feature extractor: spread over the input
-        centres = (torch.arange(n, dtype=cam.dtype) + 0.5) * net.input_length / n
-        centres -= 0.5
-    # the features saw the input padded to ``input_length``; only ``length``
-    # points are returned
+        return torch.as_tensor(map_centres(net, name, n), dtype=dtype)
+    # a layer outside the feature extractor: spread over the input
+    return (torch.arange(n, dtype=dtype) + 0.5) * extent / n - 0.5
+
+
+def _interpolate(cam: torch.Tensor, centres: torch.Tensor, length: int, dim: int):
+    """``cam`` along ``dim`` from positions at ``centres`` onto ``length`` points."""
+    n = len(centres)
     points = torch.arange(length, dtype=cam.dtype)
     right = torch.searchsorted(centres, points).clamp(1, n - 1)
     left = right - 1
     t = ((points - centres[left]) / (centres[right] - centres[left])).clamp(0, 1)
-    return cam[:, left] * (1 - t) + cam[:, right] * t
+    shape = [1] * cam.dim()
+    shape[dim] = length
+    t = t.reshape(shape)
+    return cam.index_select(dim, left) * (1 - t) + cam.index_select(dim, right) * t
+
+
+def _on_input_axis(cam: torch.Tensor, net, layer, length: int) -> torch.Tensor:
+    """Maps of a layer, (batch, positions), interpolated onto the input points.
+
+    A 2D net's maps, (batch, height, width), are interpolated onto the pixels
+    of its image (without the zero padding) and handed back to the spectrum by
+    its encoder (:meth:`~sklearn_raman.nn.SpectrumEncoder.to_positions`: for a
+    field, pixel (i, j) to positions i and j).
+    """
+    if cam.dim() == 2:
+        if cam.shape[1] == 1:  # one position: no shape along the axis
+            return cam.expand(-1, length)
+        centres = _centres(net, layer, cam.shape[1], net.input_length, cam.dtype)
+        # the features saw the input padded to ``input_length``; only
+        # ``length`` points are returned
+        return _interpolate(cam, centres, length, 1)
+    side = net.encoder.image_size
+    for dim in (1, 2):
+        if cam.shape[dim] == 1:
+            cam = cam.expand(*[side if d == dim else -1 for d in range(3)])
+            continue
+        centres = _centres(net, layer, cam.shape[dim], net.input_size, cam.dtype)
+        cam = _interpolate(cam, centres, side, dim)
+    return net.encoder.to_positions(cam)
 
 
 def grad_cam(
@@ -239,7 +270,8 @@ def grad_cam(
             acts, grads = _activation_gradients(
                 wrapper, X[start : start + _BATCH].to(device), captured, cols
             )
-            weights = grads.mean(dim=2, keepdim=True) if mode == "gradcam" else grads
+            spatial = tuple(range(2, grads.dim()))
+            weights = grads.mean(spatial, keepdim=True) if mode == "gradcam" else grads
             cam = F.relu((weights * acts).sum(dim=1)).detach().float().cpu()
             cam = _on_input_axis(cam, net, hooked, X.shape[1])
             peak = cam.amax(dim=1, keepdim=True)

@@ -21,6 +21,7 @@ from sklearn_raman import (
     MinMaxPerSpectrum,
     SavitzkyGolay,
     ShiftNoiseAugmenter,
+    SpectrumImager,
     SpectrumResampler,
     StandardNormalVariate,
     VectorNormalizer,
@@ -42,6 +43,10 @@ ESTIMATORS = [
     BaselineCorrector(method="modpoly", method_params={"poly_order": 1}),
     BaselineCorrector(method="asls"),
     CosmicRayRemover(),
+    SpectrumImager(image_size=8),
+    SpectrumImager(
+        encoding=("gadf", "mtf", "recurrence", "cwt", "reshape"), image_size=3
+    ),
     ShiftNoiseAugmenter(random_state=0),
     LibrarySearchClassifier(),
     LibrarySearchClassifier(chunk_size=3, temperature=0.1),

@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 
 from sklearn_raman import MinMaxPerSpectrum, make_spectra
-from sklearn_raman.neural import CLASSIFIERS, CompactResNet1DClassifier
+from sklearn_raman.neural import (
+    CLASSIFIERS,
+    CompactResNet1DClassifier,
+    LeNet2DClassifier,
+)
 
 ort = pytest.importorskip(
     "onnxruntime", reason="the onnx extra is not installed (pip install '.[onnx]')"
@@ -43,6 +47,22 @@ def test_onnxruntime_matches_torch(cls, data, tmp_path):
     meta = session.get_modelmeta().custom_metadata_map
     assert json.loads(meta["classes"]) == model.classes_.tolist()
     assert meta["n_features_in"] == "256" and meta["estimator"] == cls.__name__
+
+
+@pytest.mark.parametrize(
+    "encoding", ["gadf", "mtf", "recurrence", "cwt", "reshape", ("gasf", "mtf")]
+)
+def test_every_image_encoding_exports(encoding, data, tmp_path):
+    # the encoding is part of the graph: sorting (MTF quantiles), convolutions
+    # (CWT), reshaping, for any batch size
+    X_train, y_train, X_test = data
+    model = LeNet2DClassifier(
+        encoding=encoding, image_size=20, wavelet="morlet", max_epochs=1
+    ).fit(X_train, y_train)
+    session = _session(model.to_onnx(tmp_path / "model.onnx"))
+    for rows in (X_test, X_test[:3]):
+        proba = session.run(["probabilities"], {"spectra": rows})[0]
+        assert np.abs(proba - model.predict_proba(rows)).max() < 1e-5
 
 
 def test_default_recommended_network_exports(data, tmp_path):

@@ -56,6 +56,11 @@ OTHER_SHAPE = {
     "ZhangCNNClassifier": dict(width=0.25),
     "LeNet1DClassifier": dict(dense_units=(64,)),
     "AlexNet1DClassifier": dict(width=0.125),
+    # two image channels: the first convolution's weights do not fit
+    "LeNet2DClassifier": dict(encoding=("gasf", "gadf")),
+    "AlexNet2DClassifier": dict(width=0.25),
+    "VGG2DClassifier": dict(blocks=((16, 1),) * 5),
+    "ResNet2DClassifier": dict(channels=(16, 32)),
 }
 
 

@@ -3,13 +3,17 @@
 Every net is built as ``Net(n_points, n_classes, ...)`` with its paper's
 configuration as default, accepts inputs of shape (batch, n_points) or
 (batch, 1, n_points) of any length >= 1, and exposes ``embed(x)`` (penultimate
-embedding) and ``classifier`` (the output layer).
+embedding) and ``classifier`` (the output layer). The 2D nets
+(:class:`SpectrumImageNet` and its subclasses) take the same spectra and turn
+them into images inside their forward pass (:class:`SpectrumEncoder`).
 """
 
 from ._base import SpectrumNet, evaluating, min_input_length
 from .augment import SpectrumAugment
 from .compact import CompactResNet1D
 from .drcnn import DRCNN
+from .encodings import ENCODINGS, SpectrumEncoder
+from .image import VGG2D, AlexNet2D, LeNet2D, ResNet2D, SpectrumImageNet
 from .losses import SpectrumLoss
 from .reference import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
 from .resnet import ResNet1D, SEResNet1D, SqueezeExcitation1D
@@ -17,15 +21,22 @@ from .vgg import VGG1D
 
 __all__ = [
     "DRCNN",
+    "ENCODINGS",
     "VGG1D",
+    "VGG2D",
     "AlexNet1D",
+    "AlexNet2D",
     "CompactResNet1D",
     "DeepCID",
     "LeNet1D",
+    "LeNet2D",
     "LiuCNN",
     "ResNet1D",
+    "ResNet2D",
     "SEResNet1D",
     "SpectrumAugment",
+    "SpectrumEncoder",
+    "SpectrumImageNet",
     "SpectrumLoss",
     "SpectrumNet",
     "SqueezeExcitation1D",

@@ -51,23 +51,28 @@ def evaluating(module: nn.Module):
 
 
 @torch.no_grad()
-def _probe(module: nn.Module, in_channels: int, length: int) -> torch.Size | None:
-    """Output shape of ``module`` on a zero input of ``length`` points, or None."""
+def _probe(
+    module: nn.Module, in_channels: int, length: int, ndim: int = 1
+) -> torch.Size | None:
+    """Output shape of ``module`` on a zero input of ``length`` points, or None.
+
+    ``ndim=2``: a square image of side ``length``.
+    """
     with evaluating(module):
         try:
-            return module(torch.zeros(1, in_channels, length)).shape
+            return module(torch.zeros(1, in_channels, *(length,) * ndim)).shape
         except RuntimeError:
             return None
 
 
 def min_input_length(
-    module: nn.Module, in_channels: int = 1, limit: int = 1 << 16
+    module: nn.Module, in_channels: int = 1, limit: int = 1 << 16, ndim: int = 1
 ) -> int:
-    """Smallest input length for which ``module`` gives a non-empty output."""
+    """Smallest input length (image side for ``ndim=2``) with a non-empty output."""
 
     def works(length: int) -> bool:
-        shape = _probe(module, in_channels, length)
-        return shape is not None and shape[-1] >= 1
+        shape = _probe(module, in_channels, length, ndim)
+        return shape is not None and min(shape[2:]) >= 1
 
     hi = 1
     while not works(hi):
@@ -86,7 +91,16 @@ def min_input_length(
     return hi
 
 
-_POOLS = (nn.MaxPool1d, nn.AvgPool1d, nn.AdaptiveAvgPool1d, nn.AdaptiveMaxPool1d)
+_POOLS = (
+    nn.MaxPool1d,
+    nn.AvgPool1d,
+    nn.AdaptiveAvgPool1d,
+    nn.AdaptiveMaxPool1d,
+    nn.MaxPool2d,
+    nn.AvgPool2d,
+    nn.AdaptiveAvgPool2d,
+    nn.AdaptiveMaxPool2d,
+)
 
 
 def before_pooling(layers: nn.Sequential, prefix: str) -> str:

@@ -23,21 +23,25 @@ def _uniform_copy(features: nn.Module) -> nn.Module:
     probe = copy.deepcopy(features).cpu().float().eval()
     for parent in probe.modules():
         for name, child in parent.named_children():
-            if isinstance(child, nn.MaxPool1d):
-                setattr(
-                    parent,
-                    name,
-                    nn.AvgPool1d(
-                        child.kernel_size,
-                        child.stride,
-                        child.padding,
-                        ceil_mode=child.ceil_mode,
-                    ),
-                )
+            for pool, average in (
+                (nn.MaxPool1d, nn.AvgPool1d),
+                (nn.MaxPool2d, nn.AvgPool2d),
+            ):
+                if isinstance(child, pool):
+                    setattr(
+                        parent,
+                        name,
+                        average(
+                            child.kernel_size,
+                            child.stride,
+                            child.padding,
+                            ceil_mode=child.ceil_mode,
+                        ),
+                    )
     with torch.no_grad():
         for module in probe.modules():
-            if isinstance(module, nn.Conv1d):
-                fan_in = module.weight.shape[1] * module.weight.shape[2]
+            if isinstance(module, (nn.Conv1d, nn.Conv2d)):
+                fan_in = module.weight[0].numel()
                 module.weight.fill_(1.0 / fan_in)
                 if module.bias is not None:
                     module.bias.zero_()
@@ -64,7 +68,9 @@ def map_centres(net: nn.Module, layer_name: str, n_positions: int) -> np.ndarray
     around ``7 + 21 j``, not ``j * length / n``. The geometry is affine, ``a +
     b j``; it is traced once per net and layer, by the gradient of two
     positions of the map with respect to a long input through an averaging copy
-    of the features (see :func:`_uniform_copy`).
+    of the features (see :func:`_uniform_copy`). For a 2D net (square kernels,
+    the same geometry along both axes) the positions are rows of the map and
+    the coordinates pixels of the image.
 
     Parameters
     ----------
@@ -95,19 +101,25 @@ def _trace(net: nn.Module, layer_name: str) -> tuple[float, float]:
     layer = probe.get_submodule(inner)
     captured: list[torch.Tensor] = []
     handle = layer.register_forward_hook(lambda m, i, o: captured.append(o))
-    # long enough that the traced positions' fields lie inside the input
-    length = max(4096, 8 * int(getattr(net, "input_length", 1024)))
-    x = torch.ones(1, 1, length, requires_grad=True)
+    if hasattr(net, "input_size"):  # a 2D net: trace along the rows
+        side = int(net.input_size)
+        length = max(512, 8 * side)
+        x = torch.ones(1, net.in_channels, length, side, requires_grad=True)
+    else:
+        # long enough that the traced positions' fields lie inside the input
+        length = max(4096, 8 * int(getattr(net, "input_length", 1024)))
+        x = torch.ones(1, 1, length, requires_grad=True)
     try:
         probe(x)
     finally:
         handle.remove()
     out = captured[-1]
-    n = out.shape[-1]
+    n = out.shape[2]
     positions = (n // 3, (2 * n) // 3)
     centres = []
     for j in positions:
         (grad,) = torch.autograd.grad(out[0, :, j].sum(), x, retain_graph=True)
-        centres.append(_centre(grad[0, 0].abs().numpy()))
+        profile = grad[0].abs().sum(0)  # (length,) or (length, side)
+        centres.append(_centre(profile.reshape(length, -1).sum(1).numpy()))
     b = (centres[1] - centres[0]) / (positions[1] - positions[0])
     return float(centres[0] - b * positions[0]), float(b)

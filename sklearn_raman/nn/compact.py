@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from torch import nn
 
 from ._base import SpectrumNet, positive_ints, scaled
-from .resnet import BasicBlock1D
+from .resnet import BasicBlock
 
 
 class CompactResNet1D(SpectrumNet):
@@ -81,7 +81,7 @@ class CompactResNet1D(SpectrumNet):
             nn.ReLU(inplace=True),
         ]
         for c_in, c_out, k in zip(widths, widths[1:], kernel_sizes[1:]):
-            layers.append(BasicBlock1D(c_in, c_out, 2, k, se_reduction))
+            layers.append(BasicBlock(c_in, c_out, 2, k, se_reduction))
         head = scaled(head_channels, width)
         layers += [
             nn.Conv1d(widths[-1], head, 1, bias=False),

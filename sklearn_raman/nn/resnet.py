@@ -29,8 +29,11 @@ class SqueezeExcitation1D(nn.Module):
         return x * self.gate(x)
 
 
-class BasicBlock1D(nn.Module):
-    """Two convolutions with batch norm and a shortcut; optional SE on the residual."""
+class BasicBlock(nn.Module):
+    """Two convolutions with batch norm and a shortcut; optional SE on the residual.
+
+    ``ndim=2``: the same block of square kernels, for the image nets.
+    """
 
     def __init__(
         self,
@@ -39,30 +42,56 @@ class BasicBlock1D(nn.Module):
         stride: int,
         kernel_size: int,
         se_reduction: int | None,
+        ndim: int = 1,
     ):
         super().__init__()
+        conv, norm = (
+            (nn.Conv1d, nn.BatchNorm1d) if ndim == 1 else (nn.Conv2d, nn.BatchNorm2d)
+        )
         pad = kernel_size // 2
         self.residual = nn.Sequential(
-            nn.Conv1d(c_in, c_out, kernel_size, stride, pad, bias=False),
-            nn.BatchNorm1d(c_out),
+            conv(c_in, c_out, kernel_size, stride, pad, bias=False),
+            norm(c_out),
             nn.ReLU(inplace=True),
-            nn.Conv1d(c_out, c_out, kernel_size, 1, pad, bias=False),
-            nn.BatchNorm1d(c_out),
+            conv(c_out, c_out, kernel_size, 1, pad, bias=False),
+            norm(c_out),
         )
         if se_reduction:
             self.residual.append(SqueezeExcitation1D(c_out, se_reduction))
         self.shortcut = (
             nn.Identity()
             if stride == 1 and c_in == c_out
-            else nn.Sequential(
-                nn.Conv1d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm1d(c_out)
-            )
+            else nn.Sequential(conv(c_in, c_out, 1, stride, bias=False), norm(c_out))
         )
         self.act = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Residual plus shortcut, then ReLU."""
         return self.act(self.residual(x) + self.shortcut(x))
+
+
+def stage_widths(blocks, channels, width: float) -> tuple[tuple[int, ...], list[int]]:
+    """Checked blocks per stage and scaled channels per stage of a ResNet."""
+    blocks = positive_ints("blocks", blocks)
+    channels = positive_ints("channels", channels)
+    if len(blocks) != len(channels):
+        raise ValueError(
+            f"blocks and channels need one entry per stage; got {blocks}, {channels}"
+        )
+    return blocks, [scaled(c, width) for c in channels]
+
+
+def pooled_neck(dropout: float, ndim: int = 1):
+    """Neck maker: global average pooling, flatten, optional dropout."""
+    pool = nn.AdaptiveAvgPool1d if ndim == 1 else nn.AdaptiveAvgPool2d
+
+    def make(n_flat: int, n_channels: int):
+        parts: list[nn.Module] = [pool(1), nn.Flatten()]
+        if dropout:
+            parts.append(nn.Dropout(dropout))
+        return nn.Sequential(*parts), n_channels
+
+    return make
 
 
 class ResNet1D(SpectrumNet):
@@ -119,14 +148,7 @@ class ResNet1D(SpectrumNet):
         dropout: float = 0.0,
     ):
         super().__init__(n_points, n_classes)
-        blocks = positive_ints("blocks", blocks)
-        channels = positive_ints("channels", channels)
-        if len(blocks) != len(channels):
-            raise ValueError(
-                "blocks and channels need one entry per stage; "
-                f"got {blocks}, {channels}"
-            )
-        widths = [scaled(c, width) for c in channels]
+        blocks, widths = stage_widths(blocks, channels, width)
         layers: list[nn.Module] = [
             nn.Conv1d(1, widths[0], stem_kernel, 2, stem_kernel // 2, bias=False),
             nn.BatchNorm1d(widths[0]),
@@ -138,18 +160,11 @@ class ResNet1D(SpectrumNet):
             for b in range(n_blocks):
                 stride = 2 if stage > 0 and b == 0 else 1
                 layers.append(
-                    BasicBlock1D(c_in, c_out, stride, kernel_size, se_reduction)
+                    BasicBlock(c_in, c_out, stride, kernel_size, se_reduction)
                 )
                 c_in = c_out
         self.features = nn.Sequential(*layers)
-
-        def neck(n_flat: int, n_channels: int):
-            parts: list[nn.Module] = [nn.AdaptiveAvgPool1d(1), nn.Flatten()]
-            if dropout:
-                parts.append(nn.Dropout(dropout))
-            return nn.Sequential(*parts), n_channels
-
-        self._build_head(neck)
+        self._build_head(pooled_neck(dropout))
 
 
 class SEResNet1D(ResNet1D):

@@ -1,6 +1,7 @@
 """Preprocessing transformers for spectra.
 
-Resampling, normalisation, cropping, smoothing, baseline and cosmic-ray removal.
+Resampling, normalisation, cropping, smoothing, baseline and cosmic-ray removal;
+spectra as images (``SpectrumImager``).
 
 All are scikit-learn transformers that work row-wise on spectra (one spectrum
 per row), never modify their input in place, keep float32 input float32, and
@@ -11,6 +12,7 @@ from ._base import SpectralTransformer
 from ._baseline import BASELINE_METHODS, BaselineCorrector
 from ._crop import Cropper
 from ._despike import CosmicRayRemover
+from ._image import SpectrumImager
 from ._normalize import MinMaxPerSpectrum, StandardNormalVariate, VectorNormalizer
 from ._resample import SpectrumResampler, make_grid
 from ._smooth import SavitzkyGolay
@@ -23,6 +25,7 @@ __all__ = [
     "MinMaxPerSpectrum",
     "SavitzkyGolay",
     "SpectralTransformer",
+    "SpectrumImager",
     "SpectrumResampler",
     "StandardNormalVariate",
     "VectorNormalizer",
