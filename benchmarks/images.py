@@ -27,7 +27,8 @@ Data (from ``--shared``, the repository's ../shared/data):
 and inference spectra/s (predict_proba on 512 spectra) per net; ``encodings``
 the same for one 2D architecture over encodings and image sizes; ``memory``
 the peak resident memory of one 2D fit on RRUFF Dataset_1 (a fresh process
-per net; one epoch).
+per net; one epoch or ``--max-time`` seconds, whichever ends first: the peak
+is reached in the first batches).
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ def memory(args) -> None:
         cls = TWINS[args.child][2]
         width = {} if args.child == "lenet" else {"width": args.width}
         net = cls(
-            **{**CPU_RECIPE, "max_epochs": 1},
+            **{**CPU_RECIPE, "max_epochs": 1, "max_time": args.max_time},
             **width,
             encoding=args.encoding,
             image_size=args.image_size,
@@ -226,7 +227,7 @@ def memory(args) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
         print(f"{peak:.2f} {time.perf_counter() - start:.0f}")
         return
-    print("| architecture | image size | encoding | peak memory GB | one epoch s |")
+    print("| architecture | width | image size | encoding | peak memory GB | fit s |")
     print("|---|---|---|---|---|")
     for arch in args.archs:
         out = subprocess.run(
@@ -246,6 +247,8 @@ def memory(args) -> None:
                 str(args.width),
                 "--threads",
                 str(args.threads),
+                "--max-time",
+                str(args.max_time),
             ],
             capture_output=True,
             text=True,
