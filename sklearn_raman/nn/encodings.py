@@ -120,8 +120,8 @@ class SpectrumEncoder(nn.Module):
       field at (i, j) is the probability of moving from the bin of point i to
       the bin of point j in one step, averaged over the PAA segments. pyts'
       ``MarkovTransitionField``.
-    - ``"recurrence"``: |xᵢ − xⱼ| of the PAA (an unthresholded recurrence
-      plot; pyts' ``RecurrencePlot`` of the PAA).
+    - ``"recurrence"``: the distance ``abs(x[i] - x[j])`` of the PAA (an
+      unthresholded recurrence plot; pyts' ``RecurrencePlot`` of the PAA).
     - ``"cwt"``: the magnitude of a continuous wavelet transform of the PAA,
       ``size`` scales from 1 (Ricker; Morlet: 2) to
       ``size / 2`` PAA points (rows, fine to coarse) at every position
