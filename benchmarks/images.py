@@ -228,7 +228,7 @@ def memory(args) -> None:
         print(f"{peak:.2f} {time.perf_counter() - start:.0f}")
         return
     print("| architecture | width | image size | encoding | peak memory GB | fit s |")
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for arch in args.archs:
         out = subprocess.run(
             [
@@ -255,7 +255,8 @@ def memory(args) -> None:
             check=True,
         ).stdout.split()
         print(
-            f"| {arch} | {args.image_size} | {args.encoding} | {out[-2]} | {out[-1]} |",
+            f"| {arch} | {args.width} | {args.image_size} | {args.encoding} | "
+            f"{out[-2]} | {out[-1]} |",
             flush=True,
         )
 
