@@ -168,14 +168,18 @@ class SpectrumNet(nn.Module):
         self.n_classes = int(n_classes)
 
     def _build_head(self, make_neck) -> None:
-        """Size the head from the features' output at this net's input length."""
-        self.min_length = min_input_length(self.features)
-        self.input_length = max(self.n_points, self.min_length)
-        shape = _probe(self.features, 1, self.input_length)
+        """Size the head from the features' output at this net's input size."""
+        shape = self._probe_features()
         self.feature_shape = tuple(shape[1:])
         self.neck, embed_dim = make_neck(int(torch.Size(shape[1:]).numel()), shape[1])
         self.embedding_dim = embed_dim
         self.classifier = nn.Linear(embed_dim, self.n_classes)
+
+    def _probe_features(self) -> torch.Size:
+        """Set the input length the features need; their output shape on it."""
+        self.min_length = min_input_length(self.features)
+        self.input_length = max(self.n_points, self.min_length)
+        return _probe(self.features, 1, self.input_length)
 
     def pad(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, n) or (batch, 1, n) → (batch, 1, max(n, min_length))."""
@@ -227,6 +231,21 @@ class SpectrumNet(nn.Module):
             # nn.Module's own train: a frozen whole net ("") must not recurse
             nn.Module.train(self.get_submodule(name), False)
         return self
+
+
+def dropout_neck(units, dropout: float):
+    """Neck maker of AlexNet: flatten, then dropout, linear and ReLU per unit."""
+    units = positive_ints("dense_units", units, allow_empty=True)
+
+    def make(n_flat: int, n_channels: int):
+        layers: list[nn.Module] = [nn.Flatten()]
+        n_in = n_flat
+        for n_out in units:
+            layers += [nn.Dropout(dropout), nn.Linear(n_in, n_out), nn.ReLU()]
+            n_in = n_out
+        return nn.Sequential(*layers), n_in
+
+    return make
 
 
 def flatten_neck(

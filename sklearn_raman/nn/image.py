@@ -21,6 +21,7 @@ from ._base import (
     SpectrumNet,
     _probe,
     before_pooling,
+    dropout_neck,
     flatten_neck,
     min_input_length,
     positive_ints,
@@ -76,17 +77,17 @@ class SpectrumImageNet(SpectrumNet):
         self.in_channels = self.encoder.n_channels
 
     def _build_head(self, make_neck) -> None:
+        super()._build_head(make_neck)
+        self.cam_layer_name = self._fine_cam_layer()
+
+    def _probe_features(self) -> torch.Size:
+        """Set the image side the features need; their output shape on it."""
         channels = self.in_channels
         self.min_image_size = min_input_length(self.features, channels, 4096, ndim=2)
         self.input_size = max(self.encoder.image_size, self.min_image_size)
         # spectra of any length are no input of a 2D net: the encoder fixes it
         self.min_length = self.input_length = self.n_points
-        shape = _probe(self.features, channels, self.input_size, ndim=2)
-        self.feature_shape = tuple(shape[1:])
-        self.neck, embed_dim = make_neck(int(torch.Size(shape[1:]).numel()), shape[1])
-        self.embedding_dim = embed_dim
-        self.classifier = nn.Linear(embed_dim, self.n_classes)
-        self.cam_layer_name = self._fine_cam_layer()
+        return _probe(self.features, channels, self.input_size, ndim=2)
 
     def _fine_cam_layer(self) -> str:
         """The Grad-CAM layer: the deepest map at least 1/8 of the image wide.
@@ -243,17 +244,7 @@ class AlexNet2D(SpectrumImageNet):
             nn.AdaptiveAvgPool2d(6),
         )
         self.cam_layer_name = before_pooling(self.features, "features")
-        units = positive_ints("dense_units", dense_units, allow_empty=True)
-
-        def neck(n_flat: int, n_channels: int):
-            layers: list[nn.Module] = [nn.Flatten()]
-            n_in = n_flat
-            for n_out in units:
-                layers += [nn.Dropout(dropout), nn.Linear(n_in, n_out), nn.ReLU()]
-                n_in = n_out
-            return nn.Sequential(*layers), n_in
-
-        self._build_head(neck)
+        self._build_head(dropout_neck(dense_units, dropout))
 
 
 class VGG2D(SpectrumImageNet):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ._base import SpectrumNet, before_pooling, flatten_neck, scaled
+from ._base import SpectrumNet, before_pooling, dropout_neck, flatten_neck, scaled
 
 
 def _conv_block(
@@ -306,17 +306,4 @@ class AlexNet1D(SpectrumNet):
             nn.AdaptiveAvgPool1d(6),
         )
         self.cam_layer_name = before_pooling(self.features, "features")
-
-        def neck(n_flat: int, n_channels: int):
-            layers: list[nn.Module] = [nn.Flatten()]
-            n_in = n_flat
-            for units in dense_units:
-                layers += [
-                    nn.Dropout(dropout),
-                    nn.Linear(n_in, units),
-                    nn.ReLU(inplace=True),
-                ]
-                n_in = units
-            return nn.Sequential(*layers), n_in
-
-        self._build_head(neck)
+        self._build_head(dropout_neck(dense_units, dropout))
