@@ -430,3 +430,28 @@ def test_compile_for_real(easy):
     )
     assert clf.score(X_test, y_test) > 0.8
     pickle.loads(pickle.dumps(clf)).predict(X_test)
+
+
+def test_no_grad_batches_shrink_where_feature_maps_are_large(easy, monkeypatch):
+    # validation and prediction batches keep one feature map within
+    # INFERENCE_BYTES: 256 validation spectra of a 2D net at 128 px held 2 GB
+    from sklearn_raman.neural import _inference
+    from sklearn_raman.nn._base import largest_activation
+
+    X_train, X_test, y_train, _ = easy
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=1).fit(X_train, y_train)
+    assert clf.net_.iterator_valid__batch_size == 256
+    probe = torch.zeros(1, X_train.shape[1])
+    per_row = 4 * largest_activation(clf.module_, probe)
+    assert per_row >= 4 * X_train.shape[1]
+    expected = clf.predict_proba(X_test)
+    monkeypatch.setitem(_inference.INFERENCE_BYTES, "cpu", 5 * per_row)
+    rows = []
+    clf.module_.register_forward_hook(lambda m, i, o: rows.append(len(o)))
+    np.testing.assert_allclose(clf.predict_proba(X_test), expected, atol=1e-6)
+    assert set(rows[1:]) == {5}  # the first call is the one-spectrum probe
+    assert len(rows) == 1 + -(-len(X_test) // 5)
+    clf.set_params(batch_size=2).fit(X_train, y_train)
+    assert clf.net_.iterator_valid__batch_size == 5
+    clf.set_params(batch_size=8).fit(X_train, y_train)
+    assert clf.net_.iterator_valid__batch_size == 8  # never below training's

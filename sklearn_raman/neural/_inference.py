@@ -8,10 +8,29 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._axis import reject_ragged
 from ..nn import evaluating
+from ..nn._base import largest_activation
 from ._device import float32_precision
 
-#: rows per inference chunk (every chunk is padded to it), by device type
+#: most rows per inference chunk (every chunk is padded to it), by device type
 INFERENCE_CHUNK = {"cpu": 64, "cuda": 1024}
+#: bytes the largest intermediate tensor of a no-grad batch may take, by device
+#: type: a 2D net at 128 px has 4 MB of first feature map per spectrum, so 256
+#: validation spectra at once held 2 GB more than training on batches of 32
+INFERENCE_BYTES = {"cpu": 256 * 2**20, "cuda": 2**30}
+
+
+def inference_rows(module, n_points: int, device, *, most: int) -> int:
+    """Rows of a no-grad batch of ``module`` on ``device``: ``most`` at most.
+
+    As many as keep the largest intermediate tensor (float32, measured on one
+    zero spectrum of ``n_points`` wherever the module's weights are) within
+    the :data:`INFERENCE_BYTES` of the device that will run the batches.
+    """
+    kind = "cpu" if str(device) == "cpu" else "cuda"
+    here = next(module.parameters(), torch.empty(0)).device
+    probe = torch.zeros(1, n_points, device=here)
+    per_row = 4 * max(1, largest_activation(module, probe))
+    return int(min(most, max(1, INFERENCE_BYTES[kind] // per_row)))
 
 
 def network_input(estimator, X) -> torch.Tensor:
@@ -27,7 +46,9 @@ def forward_in_chunks(
 ):
     """Logits (or embeddings) of ``X``, in eval mode, chunk by chunk.
 
-    Every chunk is zero-padded to the same number of rows, so the kernels see
+    Chunks hold :data:`INFERENCE_CHUNK` rows or fewer where the network's
+    feature maps are large (:func:`inference_rows`). Every chunk is
+    zero-padded to the same number of rows, so the kernels see
     one shape and a spectrum gets bitwise the same output whether it is
     predicted alone or in a batch (float32 kernels round differently for
     different batch sizes). No autocast; full float32 on every device unless
@@ -35,9 +56,10 @@ def forward_in_chunks(
     """
     module = skorch_net.module_
     device = skorch_net.device
-    chunk = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
+    most = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
     outputs = []
     with evaluating(module), torch.no_grad(), float32_precision(precision):
+        chunk = inference_rows(module, X.shape[1], device, most=most)
         for start in range(0, len(X), chunk):
             part = X[start : start + chunk]
             n = len(part)

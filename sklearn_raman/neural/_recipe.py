@@ -20,6 +20,7 @@ from torch import nn
 from ..nn import SpectrumAugment, SpectrumLoss, SpectrumNet
 from ._callbacks import AnnealedLR, TimeBudget
 from ._device import autocast_dtype
+from ._inference import inference_rows
 from ._loader import TensorBatches
 from ._module import TrainingModule
 
@@ -175,7 +176,11 @@ def build_net(
         iterator_valid=TensorBatches,
         iterator_train__shuffle=True,
         iterator_train__generator=torch.Generator().manual_seed(seed),
-        iterator_valid__batch_size=max(256, params["batch_size"]),
+        # large no-grad batches are fast, but not where feature maps are large
+        iterator_valid__batch_size=max(
+            params["batch_size"],
+            inference_rows(net, net.n_points, device, most=256),
+        ),
         # a loader draws its base seed from its generator: keep the global RNG out
         iterator_valid__generator=torch.Generator(),
         device=device,

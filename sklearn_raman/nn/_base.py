@@ -51,6 +51,39 @@ def evaluating(module: nn.Module):
 
 
 @torch.no_grad()
+def largest_activation(module: nn.Module, x: torch.Tensor) -> int:
+    """Elements of the largest tensor a submodule of ``module`` outputs on ``x``.
+
+    Sizes the batches of no-grad passes (validation, prediction) so that one
+    intermediate tensor stays within a memory budget: a spectrum's first
+    feature map is 64 x 128 x 128 floats in a 2D net at 128 px, a few tens of
+    thousands in a 1D net.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> largest_activation(nn.Conv1d(1, 8, 3, padding=1), torch.zeros(1, 1, 100))
+    800
+    """
+    largest = 0
+
+    def record(_module, _inputs, out) -> None:
+        nonlocal largest
+        for t in out if isinstance(out, (tuple, list)) else (out,):
+            if isinstance(t, torch.Tensor):
+                largest = max(largest, t.numel())
+
+    handles = [m.register_forward_hook(record) for m in module.modules()]
+    try:
+        with evaluating(module):
+            module(x)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return largest
+
+
+@torch.no_grad()
 def _probe(
     module: nn.Module, in_channels: int, length: int, ndim: int = 1
 ) -> torch.Size | None:
