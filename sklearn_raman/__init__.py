@@ -18,6 +18,7 @@ from .baselines import classical_baselines
 from .datasets import (
     SpectrumFileError,
     load_rruff_sang2021,
+    make_multimodal,
     make_spectra,
     read_spectra,
     read_spectrum,
@@ -25,6 +26,7 @@ from .datasets import (
     rruff_sample_id,
 )
 from .metrics import PAPER_SCORING, paper_metrics
+from .modalities import modality_columns, stack_modalities
 from .model_selection import PaperSplit, SampleGroupedSplit
 from .neighbors import LibrarySearchClassifier
 from .open_set import OpenSetClassifier
@@ -65,13 +67,16 @@ __all__ = [
     "augment_spectra",
     "classical_baselines",
     "load_rruff_sang2021",
+    "make_multimodal",
     "make_spectra",
+    "modality_columns",
     "noise_robustness",
     "paper_metrics",
     "read_spectra",
     "read_spectrum",
     "read_table",
     "rruff_sample_id",
+    "stack_modalities",
 ]
 __all__ += _DEEP_NAMES  # the deep classifiers, loaded on first use
 

@@ -40,6 +40,7 @@ DEEP_CLASSIFIERS = (
     Entry("AlexNet2DClassifier", "alexnet2d", "._image"),
     Entry("VGG2DClassifier", "vgg16_2d", "._image"),
     Entry("ResNet2DClassifier", "resnet34_2d", "._image"),
+    Entry("MultimodalClassifier", "multimodal", "._fusion", own_recipe=True),
 )
 NAMES = tuple(entry.name for entry in DEEP_CLASSIFIERS)
 

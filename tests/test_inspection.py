@@ -54,7 +54,12 @@ CAM_TRAINING = {
 }
 
 
-@pytest.mark.parametrize("cls", list(CLASSIFIERS), ids=lambda c: c.__name__)
+#: Grad-CAM explains nets of one input; a fusion net shows attention instead
+#: (tested in test_fusion.py)
+CAM_CLASSIFIERS = [c for c in CLASSIFIERS if c.__name__ != "MultimodalClassifier"]
+
+
+@pytest.mark.parametrize("cls", CAM_CLASSIFIERS, ids=lambda c: c.__name__)
 def test_grad_cam_peaks_at_the_discriminative_band(cls, peak_data):
     X, y = peak_data
     params = {"max_epochs": 25, **CAM_TRAINING.get(cls.__name__, {})}
@@ -82,7 +87,7 @@ def _cam_cell(clf) -> int:
     return int(np.ceil(clf.module_.input_length / length[0]))
 
 
-@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", CAM_CLASSIFIERS, ids=lambda c: c.__name__)
 def test_default_networks_explain_with_spatial_resolution(cls):
     # Default widths at 1024 points, untrained: the CAM layer keeps a map along
     # the spectrum, so relevance varies. The SE nets once hooked their last
@@ -102,7 +107,7 @@ def test_default_networks_explain_with_spatial_resolution(cls):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", CAM_CLASSIFIERS, ids=lambda c: c.__name__)
 def test_default_networks_grad_cam_peaks_at_the_band(cls):
     # paper widths, 1024 points; only the training schedule is shortened
     X, y = _peak_data(n=96, length=LONG, peak=LONG_PEAK, shared=LONG_SHARED, width=8)

@@ -61,6 +61,7 @@ OTHER_SHAPE = {
     "AlexNet2DClassifier": dict(width=0.25),
     "VGG2DClassifier": dict(blocks=((16, 1),) * 5),
     "ResNet2DClassifier": dict(channels=(16, 32)),
+    "MultimodalClassifier": dict(channels=(8, 24)),
 }
 
 

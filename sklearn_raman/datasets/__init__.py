@@ -1,7 +1,8 @@
-"""Spectrum readers, the RRUFF benchmark loader and synthetic spectra."""
+"""Spectrum readers, the RRUFF benchmark loader and synthetic (paired) data."""
 
 from ._folder import read_spectra
 from ._formats import METADATA_KEYS
+from ._multimodal import make_multimodal
 from ._readers import read_spectrum, read_table, rruff_sample_id
 from ._rruff import load_rruff_sang2021
 from ._synthetic import make_spectra
@@ -24,6 +25,7 @@ __all__ = [
     "transmittance_to_absorbance",
     "wavelength_to_raman_shift",
     "load_rruff_sang2021",
+    "make_multimodal",
     "make_spectra",
     "read_spectra",
     "read_spectrum",

@@ -145,6 +145,10 @@ class SpectrumNetClassifier(
     _network_constraints: dict = {}
     _extra_params: dict = {}
     _recipe_defaults: dict = {}
+    #: whether NaN reaches :meth:`_check_rows` instead of being refused outright
+    #: (MultimodalClassifier: a block of NaN is a missing modality; NaN
+    #: anywhere else is still an error, so the allow_nan tag stays False)
+    _allow_nan = False
     #: training parameters of the tiny test configurations
     _test_training = {"lr": 1e-2, "max_epochs": 20, "batch_size": 32, "random_state": 0}
 
@@ -175,6 +179,27 @@ class SpectrumNetClassifier(
         params = {name: getattr(self, name) for name in self._network_constraints}
         return self._network(n_points, n_classes, **params)
 
+    def _validate_input(self, X, y="no_validation", *, reset: bool):
+        """``X`` as float32 (and ``y``), checked as :func:`validate_data` does.
+
+        NaN passes where the class allows it; :meth:`_check_rows` then checks
+        what the class requires of the rows.
+        """
+        reject_ragged(X, type(self).__name__)
+        out = validate_data(
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            reset=reset,
+            ensure_all_finite="allow-nan" if self._allow_nan else True,
+        )
+        self._check_rows(out[0] if isinstance(out, tuple) else out)
+        return out
+
+    def _check_rows(self, X: np.ndarray) -> None:
+        """Class-specific checks of validated input (none by default)."""
+
     def _deep_supervision(self) -> float:
         """Weight of intermediate-level losses (DRCNN's ``alpha``); 0 for most nets."""
         return 0.0
@@ -196,8 +221,7 @@ class SpectrumNetClassifier(
         self : object
             The fitted classifier.
         """
-        reject_ragged(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32)
+        X, y = self._validate_input(X, y, reset=True)
         encoder, y_enc = self._check_targets(y)
         self.classes_ = encoder.classes_
         seed = draw_seed(self.random_state)

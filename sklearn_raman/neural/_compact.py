@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..nn import CompactResNet1D
 from ._base import SpectrumNetClassifier
-from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
+from ._params import DROPOUT, POSITIVE, POSITIVE_INT, RECOMMENDED_RECIPE, SEQUENCE
 
 
 class CompactResNet1DClassifier(SpectrumNetClassifier):
@@ -87,18 +87,7 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
         "se_reduction": [*POSITIVE_INT, None],
         "dropout": DROPOUT,
     }
-    _recipe_defaults = {
-        "lr": 2e-3,
-        "max_epochs": 40,
-        "batch_size": 64,
-        "optimizer": "adamw",
-        "weight_decay": 1e-2,
-        "lr_schedule": "onecycle",
-        "patience": None,
-        "validation_fraction": 0.0,
-        "label_smoothing": 0.1,
-        "augment": True,
-    }
+    _recipe_defaults = RECOMMENDED_RECIPE
 
     @classmethod
     def _get_test_params(cls) -> dict:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from .._axis import reject_ragged
 from ..nn import evaluating
 from ..nn._base import largest_activation
 from ._device import float32_precision
@@ -36,9 +34,7 @@ def inference_rows(module, n_points: int, device, *, most: int) -> int:
 def network_input(estimator, X) -> torch.Tensor:
     """``X`` checked against a fitted ``estimator``, as a float32 CPU tensor."""
     check_is_fitted(estimator, "net_")
-    reject_ragged(X, type(estimator).__name__)
-    X = validate_data(estimator, X, dtype=np.float32, reset=False)
-    return torch.tensor(X)
+    return torch.tensor(estimator._validate_input(X, reset=False))
 
 
 def forward_in_chunks(

@@ -35,7 +35,7 @@ class TrainingModule(nn.Module):
     ):
         super().__init__()
         self.net = net
-        self.augment = augment if augment is not None else nn.Identity()
+        self.augment = nn.Identity() if augment is None else net.augmentation(augment)
         self.deep_supervision = deep_supervision
         self.autocast_dtype = autocast_dtype
 

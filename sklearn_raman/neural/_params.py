@@ -39,6 +39,21 @@ TRAINING_DEFAULTS = {
     "verbose": 0,
 }
 
+#: the recommended CPU recipe (CompactResNet1DClassifier's, found by
+#: measurement on RRUFF; MultimodalClassifier trains with it too)
+RECOMMENDED_RECIPE = {
+    "lr": 2e-3,
+    "max_epochs": 40,
+    "batch_size": 64,
+    "optimizer": "adamw",
+    "weight_decay": 1e-2,
+    "lr_schedule": "onecycle",
+    "patience": None,
+    "validation_fraction": 0.0,
+    "label_smoothing": 0.1,
+    "augment": True,
+}
+
 #: constraints shared by the networks' own parameters (sequence contents are
 #: checked by the network, which names the offending value)
 POSITIVE = [Interval(Real, 0, None, closed="neither")]

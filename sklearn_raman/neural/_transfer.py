@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import copy
 
-import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
-from torch import nn
+from sklearn.utils.validation import check_is_fitted
 
-from .._axis import reject_ragged
 from ._device import draw_seed, seeded_torch
 
 FREEZE = ("features", "all", None)
@@ -60,13 +57,12 @@ class TransferMixin:
             raise ValueError(
                 f"freeze must be 'features', 'all' or None; got {freeze!r}"
             )
-        reject_ragged(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, reset=False)
+        X, y = self._validate_input(X, y, reset=False)
         encoder, y_enc = self._check_targets(y)
         seed = draw_seed(self.random_state)
         net = copy.deepcopy(self.module_).cpu()
         with seeded_torch(seed):
-            net.classifier = nn.Linear(net.embedding_dim, len(encoder.classes_))
+            net.classifier = net.new_classifier(len(encoder.classes_))
         net.n_classes = len(encoder.classes_)
         net.freeze(
             {

@@ -5,7 +5,8 @@ configuration as default, accepts inputs of shape (batch, n_points) or
 (batch, 1, n_points) of any length >= 1, and exposes ``embed(x)`` (penultimate
 embedding) and ``classifier`` (the output layer). The 2D nets
 (:class:`SpectrumImageNet` and its subclasses) take the same spectra and turn
-them into images inside their forward pass (:class:`SpectrumEncoder`).
+them into images inside their forward pass (:class:`SpectrumEncoder`);
+:class:`FusionNet` takes several modalities of a sample side by side.
 """
 
 from ._base import SpectrumNet, evaluating, min_input_length
@@ -13,6 +14,7 @@ from .augment import SpectrumAugment
 from .compact import CompactResNet1D
 from .drcnn import DRCNN
 from .encodings import ENCODINGS, SpectrumEncoder
+from .fusion import FUSIONS, FusionNet
 from .image import VGG2D, AlexNet2D, LeNet2D, ResNet2D, SpectrumImageNet
 from .losses import SpectrumLoss
 from .reference import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
@@ -22,12 +24,14 @@ from .vgg import VGG1D
 __all__ = [
     "DRCNN",
     "ENCODINGS",
+    "FUSIONS",
     "VGG1D",
     "VGG2D",
     "AlexNet1D",
     "AlexNet2D",
     "CompactResNet1D",
     "DeepCID",
+    "FusionNet",
     "LeNet1D",
     "LeNet2D",
     "LiuCNN",

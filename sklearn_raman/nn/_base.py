@@ -234,6 +234,14 @@ class SpectrumNet(nn.Module):
         """The modules kept frozen by ``freeze="features"`` when fine-tuning."""
         return [self.features]
 
+    def new_classifier(self, n_classes: int) -> nn.Module:
+        """A fresh output layer for ``n_classes`` (fine-tuning to new labels)."""
+        return nn.Linear(self.embedding_dim, n_classes)
+
+    def augmentation(self, augment: nn.Module) -> nn.Module:
+        """The training augmentation as applied to this net's input (all of it)."""
+        return augment
+
     @property
     def cam_layer(self) -> nn.Module:
         """The layer whose output Grad-CAM explains (see ``cam_layer_name``)."""

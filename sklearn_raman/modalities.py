@@ -1,0 +1,212 @@
+"""Several measurements of one sample as one row: modality blocks side by side.
+
+A multimodal data set (an FTIR spectrum and an SEM image of each particle;
+FTIR, Raman and LIBS spectra of each sample) stays a plain 2D ``X`` whose
+columns are the modalities one after another, so it goes through scikit-learn's
+splitters, pipelines and searches unchanged. ``modalities`` declares the blocks
+(``[("ftir", 1800), ("sem", (64, 64))]``); :func:`stack_modalities` builds such
+an ``X`` and :func:`modality_columns` gives the column slices for a
+:class:`~sklearn.compose.ColumnTransformer` that preprocesses each block. A
+row whose block is all NaN lacks that measurement. No torch is imported here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["Modality", "modality_columns", "parse_modalities", "stack_modalities"]
+
+
+class Modality(NamedTuple):
+    """One block of columns: a spectrum ``(n_points,)`` or an image ``(c, h, w)``."""
+
+    name: str
+    shape: tuple[int, ...]
+    start: int
+    stop: int
+
+    @property
+    def is_image(self) -> bool:
+        """Whether the block is an image."""
+        return len(self.shape) == 3
+
+
+def parse_modalities(modalities, n_columns: int) -> tuple[Modality, ...]:
+    """The column blocks declared by ``modalities``, checked against ``n_columns``.
+
+    Parameters
+    ----------
+    modalities : sequence of (str, int or tuple) or None
+        ``(name, n_points)`` for a spectrum, ``(name, (height, width))`` for a
+        grayscale image, ``(name, (channels, height, width))`` for an image of
+        several channels, in column order; None: one spectrum of all columns.
+    n_columns : int
+        Columns of the input.
+
+    Returns
+    -------
+    blocks : tuple of Modality
+        Name, shape and column span of each block.
+
+    Examples
+    --------
+    >>> [m.shape for m in parse_modalities([("ftir", 100), ("sem", (8, 8))], 164)]
+    [(100,), (1, 8, 8)]
+    """
+    if modalities is None:
+        return (Modality("spectrum", (int(n_columns),), 0, int(n_columns)),)
+    if isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
+        raise ValueError(
+            "modalities must be a list of (name, size) pairs, e.g. "
+            f'[("ftir", 1800), ("sem", (64, 64))]; got {modalities!r}'
+        )
+    blocks, start = [], 0
+    for entry in modalities:
+        if not (isinstance(entry, Sequence) and len(entry) == 2):
+            raise ValueError(
+                f"each modality is a (name, size) pair; got {entry!r} in {modalities!r}"
+            )
+        name, size = entry
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a modality's name must be a non-empty str; got {name!r}")
+        sizes = (size,) if not isinstance(size, Sequence) else tuple(size)
+        if len(sizes) not in (1, 2, 3):
+            raise ValueError(
+                f"modality {name!r}: size must be n_points, (height, width) or "
+                f"(channels, height, width); got {size!r}"
+            )
+        shape = _positive_ints(f"the size of modality {name!r}", sizes)
+        if len(shape) == 2:
+            shape = (1, *shape)
+        stop = start + math.prod(shape)
+        blocks.append(Modality(name, shape, start, stop))
+        start = stop
+    names = [b.name for b in blocks]
+    if not blocks or len(set(names)) != len(names):
+        raise ValueError(f"modalities need distinct names, at least one; got {names}")
+    if start != n_columns:
+        sizes = " + ".join(str(b.stop - b.start) for b in blocks)
+        raise ValueError(
+            f"modalities {names} declare {sizes} = {start} columns; X has "
+            f"{n_columns}. Build X with stack_modalities or fix the sizes"
+        )
+    return tuple(blocks)
+
+
+def _positive_ints(name: str, values) -> tuple[int, ...]:
+    ok = all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
+        for v in values
+    )
+    if not ok:
+        raise ValueError(f"{name} must be integers >= 1; got {values!r}")
+    return tuple(int(v) for v in values)
+
+
+def stack_modalities(
+    blocks: dict | Sequence, *, missing: str = "error"
+) -> tuple[np.ndarray, list[tuple[str, int | tuple[int, ...]]]]:
+    """Join per-modality arrays of the same samples into one ``X``.
+
+    Parameters
+    ----------
+    blocks : dict or sequence of (str, array-like)
+        Name → array of one modality, in column order: spectra of shape
+        (n_samples, n_points), grayscale images (n_samples, height, width) or
+        images with channels (n_samples, channels, height, width). A row of
+        NaN (a whole spectrum or image) marks a missing measurement.
+    missing : {"error", "allow"}, default="error"
+        Whether rows with a missing modality are accepted.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_columns)
+        The blocks flattened and side by side (float64).
+    modalities : list of (str, int or tuple)
+        The ``modalities`` parameter of
+        :class:`~sklearn_raman.MultimodalClassifier` for this ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, modalities = stack_modalities(
+    ...     {"ftir": np.zeros((5, 100)), "sem": np.zeros((5, 8, 8))})
+    >>> X.shape, modalities
+    ((5, 164), [('ftir', 100), ('sem', (8, 8))])
+    """
+    if missing not in ("error", "allow"):
+        raise ValueError(f"missing must be 'error' or 'allow'; got {missing!r}")
+    items = list(blocks.items()) if isinstance(blocks, dict) else list(blocks)
+    if not items:
+        raise ValueError("stack_modalities needs at least one block")
+    arrays, modalities, n = [], [], None
+    for name, values in items:
+        a = np.asarray(values, dtype=np.float64)
+        if a.ndim not in (2, 3, 4):
+            raise ValueError(
+                f"block {name!r}: expected (n_samples, n_points), (n_samples, h, w) "
+                f"or (n_samples, c, h, w); got shape {a.shape}"
+            )
+        if n is None:
+            n = len(a)
+        elif len(a) != n:
+            raise ValueError(
+                f"block {name!r} has {len(a)} samples; the first block has {n}"
+            )
+        flat = a.reshape(len(a), -1)
+        nan = np.isnan(flat)
+        partial = nan.any(axis=1) & ~nan.all(axis=1)
+        if partial.any():
+            row = int(np.flatnonzero(partial)[0])
+            raise ValueError(
+                f"block {name!r}, row {row}: {int(nan[row].sum())} of "
+                f"{flat.shape[1]} values are NaN; only a wholly missing block "
+                "(all NaN) is allowed: fill the gaps first"
+            )
+        if missing == "error" and nan.all(axis=1).any():
+            row = int(np.flatnonzero(nan.all(axis=1))[0])
+            raise ValueError(
+                f"block {name!r}, row {row} is missing (all NaN); pass "
+                'missing="allow" to keep samples with a missing modality'
+            )
+        arrays.append(flat)
+        size = a.shape[1] if a.ndim == 2 else tuple(int(d) for d in a.shape[1:])
+        modalities.append((str(name), size))
+    parse_modalities(modalities, sum(a.shape[1] for a in arrays))  # names, sizes
+    return np.hstack(arrays), modalities
+
+
+def modality_columns(modalities, n_columns: int | None = None) -> dict[str, slice]:
+    """The column slice of each modality, e.g. for a ``ColumnTransformer``.
+
+    Parameters
+    ----------
+    modalities : sequence of (str, int or tuple)
+        The declared blocks.
+    n_columns : int or None, default=None
+        Columns of ``X``, checked against the blocks; None: their sum.
+
+    Returns
+    -------
+    columns : dict of str to slice
+        Name → columns, in order.
+
+    Examples
+    --------
+    >>> from sklearn.compose import ColumnTransformer
+    >>> from sklearn_raman import MinMaxPerSpectrum
+    >>> cols = modality_columns([("ftir", 100), ("sem", (8, 8))])
+    >>> cols
+    {'ftir': slice(0, 100, None), 'sem': slice(100, 164, None)}
+    >>> prep = ColumnTransformer([("ftir", MinMaxPerSpectrum(), cols["ftir"]),
+    ...                           ("sem", "passthrough", cols["sem"])])
+    """
+    if n_columns is None:
+        n_columns = sum(math.prod(np.atleast_1d(size)) for _, size in modalities)
+    return {
+        m.name: slice(m.start, m.stop) for m in parse_modalities(modalities, n_columns)
+    }

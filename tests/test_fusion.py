@@ -1,0 +1,276 @@
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sklearn_raman import (
+    MinMaxPerSpectrum,
+    MultimodalClassifier,
+    make_multimodal,
+    modality_columns,
+    stack_modalities,
+)
+from sklearn_raman.modalities import parse_modalities
+from sklearn_raman.nn.fusion import BlockAugment, FusionNet, LateVote
+
+SMALL = dict(n_points=120, image_size=16)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_multimodal(n_samples_per_class=8, random_state=0, **SMALL)
+
+
+def small(**params):
+    return MultimodalClassifier._create_test_instance(max_epochs=3, **params)
+
+
+# -- column blocks ------------------------------------------------------------
+def test_parse_modalities_blocks_and_errors():
+    blocks = parse_modalities([("a", 10), ("b", (4, 5)), ("c", (2, 3, 3))], 48)
+    assert [(b.name, b.shape, b.start, b.stop) for b in blocks] == [
+        ("a", (10,), 0, 10),
+        ("b", (1, 4, 5), 10, 30),
+        ("c", (2, 3, 3), 30, 48),
+    ]
+    assert parse_modalities(None, 7)[0].shape == (7,)
+    with pytest.raises(ValueError, match=r"declare 10 \+ 20 = 30 columns; X has 31"):
+        parse_modalities([("a", 10), ("b", (4, 5))], 31)
+    with pytest.raises(ValueError, match="distinct names"):
+        parse_modalities([("a", 1), ("a", 1)], 2)
+    with pytest.raises(ValueError, match="integers >= 1"):
+        parse_modalities([("a", 0)], 0)
+    with pytest.raises(ValueError, match=r"\(name, size\) pair"):
+        parse_modalities([("a", 3, 4)], 3)
+    with pytest.raises(ValueError, match="list of"):
+        parse_modalities("ftir", 3)
+
+
+def test_stack_modalities_and_columns():
+    spectra, images = np.arange(6.0).reshape(2, 3), np.ones((2, 2, 2))
+    X, modalities = stack_modalities({"s": spectra, "i": images})
+    assert modalities == [("s", 3), ("i", (2, 2))]
+    np.testing.assert_array_equal(X[:, :3], spectra)
+    cols = modality_columns(modalities)
+    assert cols == {"s": slice(0, 3), "i": slice(3, 7)}
+    with pytest.raises(ValueError, match="has 3 samples; the first block has 2"):
+        stack_modalities({"s": spectra, "i": np.ones((3, 2, 2))})
+    images[1] = np.nan
+    with pytest.raises(ValueError, match='row 1 is missing.*missing="allow"'):
+        stack_modalities({"s": spectra, "i": images})
+    X, _ = stack_modalities({"s": spectra, "i": images}, missing="allow")
+    assert np.isnan(X[1, 3:]).all()
+    images[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="row 0: 1 of 4 values are NaN"):
+        stack_modalities({"s": spectra, "i": images}, missing="allow")
+
+
+# -- synthetic paired data ----------------------------------------------------
+def test_make_multimodal(data):
+    n = 7 * 8
+    assert data.X.shape == (n, 120 + 16 * 16)
+    assert data.modalities == [("ftir", 120), ("sem", (16, 16))]
+    np.testing.assert_array_equal(data.X[:, :120], data.spectra)
+    np.testing.assert_array_equal(data.X[:, 120:], data.images.reshape(n, -1))
+    assert (
+        sorted(set(data.y)) == sorted(data.target_names) and len(data.target_names) == 7
+    )
+    assert data.images.min() >= 0 and data.images.max() <= 1
+    again = make_multimodal(n_samples_per_class=8, random_state=0, **SMALL)
+    np.testing.assert_array_equal(again.X, data.X)
+    assert (data.y_secondary == "").all()
+    mixed = make_multimodal(n_samples_per_class=8, mixed=1.0, random_state=0, **SMALL)
+    aged = mixed.y != "pristine"
+    assert (mixed.y_secondary[aged] != "").all()
+    assert (mixed.y_secondary[aged] != mixed.y[aged]).all()
+    with pytest.raises(ValueError, match="mixed"):
+        make_multimodal(mixed=2)
+
+
+# -- the network --------------------------------------------------------------
+MODS = [("ftir", 100), ("sem", (16, 16))]
+
+
+@pytest.mark.parametrize("fusion", ["concat", "late", "attention"])
+def test_fusion_net_masks_a_missing_modality(fusion):
+    torch.manual_seed(0)
+    net = FusionNet(356, 3, modalities=MODS, fusion=fusion).eval()
+    x = torch.rand(4, 356)
+    with torch.no_grad():
+        full = net(x)
+        x_missing = x.clone()
+        x_missing[1, 100:] = float("nan")
+        out = net(x_missing)
+        # the other samples do not change; the one without image is finite
+        torch.testing.assert_close(out[[0, 2, 3]], full[[0, 2, 3]])
+        assert torch.isfinite(out).all()
+        # what the image held no longer matters
+        x_other = x_missing.clone()
+        x_other[1, :100] = x[1, :100]
+        torch.testing.assert_close(net(x_other)[1], out[1])
+
+
+def test_early_fusion_needs_one_kind():
+    net = FusionNet(300, 3, modalities=[("a", 100), ("b", 200)], fusion="early")
+    assert len(net.features) == 1 and net.eval()(torch.rand(2, 300)).shape == (2, 3)
+    images = FusionNet(
+        2 * 64, 3, modalities=[("a", (8, 8)), ("b", (8, 8))], fusion="early"
+    )
+    assert images.features[0].shape == (2, 8, 8)
+    with pytest.raises(ValueError, match="all modalities must be spectra"):
+        FusionNet(356, 3, modalities=MODS, fusion="early")
+
+
+def test_attention_weights_sum_to_one_and_are_nan_when_missing():
+    torch.manual_seed(0)
+    net = FusionNet(356, 3, modalities=MODS, n_heads=2).eval()
+    x = torch.rand(3, 356)
+    x[2, 100:] = float("nan")
+    with torch.no_grad():
+        logits, maps = net.forward_with_attention(x)
+    spectral, image = maps["ftir", "sem"], maps["sem", "ftir"]
+    assert spectral.shape == (3, net.features[0].n_tokens, net.features[1].n_tokens)
+    torch.testing.assert_close(spectral[:2].sum(-1), torch.ones(2, spectral.shape[1]))
+    assert spectral[2].isnan().all()  # its image is missing
+    assert torch.isfinite(image[2]).all()  # the image's queries still exist
+    torch.testing.assert_close(logits, net(x))
+
+
+def test_late_vote_is_the_mean_probability_of_the_present_modalities():
+    vote = LateVote(2, 4, 3)
+    z, present = torch.rand(5, 8), torch.tensor([[True, True]] * 4 + [[False, True]])
+    fused, logits = vote(z, present)
+    probs = torch.softmax(logits, dim=-1)
+    torch.testing.assert_close(fused[:4].exp(), probs[:, :4].mean(0))
+    torch.testing.assert_close(fused[4].exp(), probs[1, 4])
+    assert (logits[0, 4] == 0).all()
+
+
+def test_block_augment_perturbs_spectra_and_turns_images():
+    from sklearn_raman.nn import SpectrumAugment
+
+    blocks = parse_modalities(MODS, 356)
+    augment = BlockAugment(SpectrumAugment(shift=0, snr_db=None, scale=(2, 2)), blocks)
+    torch.manual_seed(0)
+    x = torch.rand(64, 356)
+    out = augment.train()(x)
+    torch.testing.assert_close(out[:, :100], 2 * x[:, :100])
+    # an image is flipped or turned: the same pixels, some of them moved
+    torch.testing.assert_close(out[:, 100:].sort(1).values, x[:, 100:].sort(1).values)
+    assert not torch.equal(out[:, 100:], x[:, 100:])
+    assert torch.equal(augment.eval()(x), x)
+
+
+# -- the classifier -----------------------------------------------------------
+@pytest.mark.parametrize("fusion", ["early", "concat", "late", "attention"])
+def test_classifier_fits_every_fusion(data, fusion):
+    X = data.X if fusion != "early" else data.spectra
+    modalities = data.modalities if fusion != "early" else [("a", 60), ("b", 60)]
+    clf = small(modalities=modalities, fusion=fusion).fit(X, data.y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 7) and np.allclose(proba.sum(1), 1)
+    assert clf.transform(X).shape == (len(X), clf.module_.embedding_dim)
+
+
+def test_missing_modality_at_predict_time(data):
+    clf = small(modalities=data.modalities, modality_dropout=0.3).fit(data.X, data.y)
+    X = data.X.copy()
+    X[:5, 120:] = np.nan  # no image for five particles
+    X[5:8, :120] = np.nan  # no spectrum for three
+    proba = clf.predict_proba(X)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba[8:], clf.predict_proba(data.X[8:]), atol=1e-6)
+
+
+def test_bad_rows_name_the_row_and_modality(data):
+    clf = small(modalities=data.modalities).fit(data.X, data.y)
+    X = data.X.copy()
+    X[3, 125] = np.nan
+    with pytest.raises(ValueError, match=r"row 3, modality 'sem' \(columns 120-375\)"):
+        clf.predict(X)
+    X[3] = np.nan
+    with pytest.raises(ValueError, match="row 3 has no modality"):
+        clf.predict(X)
+    X = data.X.copy()
+    X[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        clf.predict(X)
+    with pytest.raises(
+        ValueError, match=r"declare 120 \+ 256 = 376 columns; X has 120"
+    ):
+        small(modalities=data.modalities).fit(data.spectra, data.y)
+
+
+def test_attention_and_token_extents(data):
+    clf = small(modalities=data.modalities).fit(data.X, data.y)
+    maps = clf.attention(data.X[:4])
+    extents = clf.token_extents()
+    assert maps["ftir", "sem"].shape == (4, len(extents["ftir"]), len(extents["sem"]))
+    np.testing.assert_allclose(maps["sem", "ftir"].sum(-1), 1, rtol=1e-5)
+    # the tokens tile their block
+    covered = np.zeros(120, bool)
+    for (points,) in extents["ftir"]:
+        covered[points] = True
+    assert covered.all()
+    with pytest.raises(ValueError, match="fusion='attention'"):
+        small(modalities=data.modalities, fusion="concat").fit(
+            data.X, data.y
+        ).attention(data.X)
+
+
+def test_pipeline_with_a_column_transformer_and_search(data):
+    cols = modality_columns(data.modalities)
+    prep = ColumnTransformer(
+        [
+            ("ftir", MinMaxPerSpectrum(), cols["ftir"]),
+            ("sem", "passthrough", cols["sem"]),
+        ]
+    )
+    pipe = make_pipeline(prep, small(modalities=data.modalities))
+    search = GridSearchCV(
+        pipe, {"multimodalclassifier__fusion": ["concat", "late"]}, cv=2
+    ).fit(data.X, data.y)
+    assert search.best_params_["multimodalclassifier__fusion"] in ("concat", "late")
+    fitted = pickle.loads(pickle.dumps(search.best_estimator_))
+    np.testing.assert_array_equal(
+        fitted.predict(data.X), search.best_estimator_.predict(data.X)
+    )
+    assert (
+        clone(pipe).get_params()["multimodalclassifier__modalities"] == data.modalities
+    )
+
+
+def test_onnx_matches_with_two_modalities_and_a_missing_one(data, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    clf = small(modalities=data.modalities).fit(data.X, data.y)
+    X = data.X[:6].astype(np.float32)
+    X[0, 120:] = np.nan
+    path = clf.to_onnx(tmp_path / "fusion.onnx")
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    logits, proba = session.run(None, {"spectra": X})
+    np.testing.assert_allclose(logits, clf.decision_function(X), atol=1e-4)
+    assert np.abs(proba - clf.predict_proba(X)).max() < 1e-5
+    assert session.run(["logits"], {"spectra": X[:1]})[0].shape == (1, 7)
+
+
+def test_fine_tune_keeps_the_late_vote(data):
+    clf = small(modalities=data.modalities, fusion="late").fit(data.X, data.y)
+    y = np.where(data.y == "pristine", "new", "aged")
+    clf.fine_tune(data.X, y, max_epochs=1)
+    assert isinstance(clf.module_.classifier, LateVote)
+    assert list(clf.classes_) == ["aged", "new"]
+    assert clf.predict_proba(data.X).shape == (len(y), 2)
+
+
+def test_grad_cam_points_to_attention(data):
+    from sklearn_raman.inspection import grad_cam
+
+    clf = small(modalities=data.modalities).fit(data.X, data.y)
+    with pytest.raises(TypeError, match="attention"):
+        grad_cam(clf, data.X[:2])
