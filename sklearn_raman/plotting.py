@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "plot_attention",
     "plot_benchmark",
     "plot_confusion_matrix",
     "plot_embedding",
@@ -322,5 +323,64 @@ def plot_embedding(coordinates, y, ax=None):
     if len(classes) <= 20:
         ax.legend(title="class", fontsize="small", markerscale=1.5)
     ax.set(xticks=[], yticks=[])
+    ax.figure.tight_layout()
+    return ax
+
+
+def plot_attention(weights, query_extents=None, wavenumbers=None, *, ax=None):
+    """Cross-modal attention as a heat map: spectral bands × image regions.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_query, n_key) or (n_samples, n_query, n_key)
+        Attention weights, e.g. ``MultimodalClassifier.attention(X)["ftir",
+        "sem"]``; several samples are averaged (NaN, a missing modality, left
+        out).
+    query_extents : list of tuple of slice, default=None
+        The input region of each query token
+        (``MultimodalClassifier.token_extents()["ftir"]``): the rows are then
+        placed at their spectral positions; None numbers the tokens.
+    wavenumbers : array-like, default=None
+        The spectrum's grid, to label the rows in cm⁻¹ (with ``query_extents``).
+    ax : matplotlib Axes, default=None
+        Where to draw; None: a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    plt = _pyplot()
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim == 3:
+        with np.errstate(invalid="ignore"):
+            present = ~np.isnan(weights).all(axis=(1, 2))
+            if not present.any():
+                raise ValueError("every sample's weights are NaN (modality missing)")
+            weights = np.nanmean(weights[present], axis=0)
+    if weights.ndim != 2:
+        raise ValueError(
+            f"weights must be (n_query, n_key) or (n_samples, n_query, n_key); "
+            f"got shape {weights.shape}"
+        )
+    n_query, n_key = weights.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    edges = np.arange(n_query + 1, dtype=float)
+    label = "query token"
+    if query_extents is not None:
+        if len(query_extents) != n_query:
+            raise ValueError(
+                f"{len(query_extents)} query extents for {n_query} rows of weights"
+            )
+        bounds = [e[0].start for e in query_extents] + [query_extents[-1][0].stop]
+        edges = np.asarray(bounds, dtype=float)
+        label = "spectrum point"
+        if wavenumbers is not None:
+            grid = np.asarray(wavenumbers, dtype=float)
+            edges = np.interp(edges - 0.5, np.arange(len(grid)), grid)
+            label = "Raman shift / wavenumber (cm$^{-1}$)"
+    mesh = ax.pcolormesh(np.arange(n_key + 1) - 0.5, edges, weights, cmap="viridis")
+    ax.figure.colorbar(mesh, ax=ax, fraction=0.046, label="attention weight")
+    ax.set(xlabel="key token (image patch, row by row)", ylabel=label)
     ax.figure.tight_layout()
     return ax

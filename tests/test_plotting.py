@@ -109,3 +109,24 @@ def test_plot_embedding_benchmark_confusion(data):
     assert [p.get_height() for p in ax.patches] == pytest.approx([0.85, 0.7])
     ax = plot_confusion_matrix(y, y)
     np.testing.assert_allclose(ax.images[0].get_array(), np.eye(3))
+
+
+def test_plot_attention_places_bands_on_the_axis():
+    from sklearn_raman.plotting import plot_attention
+
+    rng = np.random.default_rng(0)
+    weights = rng.dirichlet(np.ones(4), size=(3, 5))  # 3 samples, 5 bands, 4 patches
+    weights[1] = np.nan  # a sample without image
+    extents = [(slice(k * 20, (k + 1) * 20),) for k in range(5)]
+    grid = np.linspace(400, 4000, 100)
+    ax = plot_attention(weights, extents, grid)
+    mesh = ax.collections[0]
+    np.testing.assert_allclose(
+        mesh.get_array().reshape(5, 4), weights[[0, 2]].mean(axis=0)
+    )
+    low, high = ax.get_ylim()
+    assert low < 450 and high > 3950
+    with pytest.raises(ValueError, match="3 query extents for 5 rows"):
+        plot_attention(weights, extents[:3])
+    with pytest.raises(ValueError, match="NaN"):
+        plot_attention(np.full((2, 5, 4), np.nan))
