@@ -115,6 +115,20 @@ def test_fusion_net_masks_a_missing_modality(fusion):
         torch.testing.assert_close(net(x_other)[1], out[1])
 
 
+def test_modality_dropout_masks_whole_blocks_never_all():
+    torch.manual_seed(0)
+    net = FusionNet(300, 3, modalities=[("a", 100), ("b", 200)], fusion="early")
+    net.modality_dropout = 0.5
+    x = torch.rand(256, 300)
+    zeroed, present = net.train()._present(x)
+    assert present.any(dim=1).all() and not present.all()
+    a, b = zeroed[:, :100], zeroed[:, 100:]
+    assert torch.equal(a.eq(0).all(1), ~present[:, 0])
+    assert torch.equal(b.eq(0).all(1), ~present[:, 1])
+    kept, _ = net.eval()._present(x)
+    assert torch.equal(kept, x)
+
+
 def test_early_fusion_needs_one_kind():
     net = FusionNet(300, 3, modalities=[("a", 100), ("b", 200)], fusion="early")
     assert len(net.features) == 1 and net.eval()(torch.rand(2, 300)).shape == (2, 3)

@@ -313,6 +313,10 @@ class FusionNet(SpectrumNet):
             dropped = torch.rand(present.shape, device=x.device) < self.modality_dropout
             kept = present & ~dropped
             present = torch.where(kept.any(dim=1, keepdim=True), kept, present)
+            # a dropped block is missing for the early fusion too: zeros
+            sizes = torch.tensor([m.stop - m.start for m in self.modalities])
+            columns = present.repeat_interleave(sizes.to(x.device), dim=1)
+            x = x * columns.to(x.dtype)
         return x, present
 
     def _tokens(self, x: torch.Tensor, present: torch.Tensor):
