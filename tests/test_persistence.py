@@ -82,12 +82,12 @@ def _outputs(model, X):
 
 
 def test_the_matrix_covers_every_classifier():
-    from sklearn_raman.benchmark import DEEP_MODELS, model_names
+    from sklearn_raman.benchmark import DEEP_MODELS, OWN_RECIPE_MODELS, model_names
     from sklearn_raman.neural import CLASSIFIERS
 
     assert set(CLASSIFIERS) == set(DEEP)
     assert {c.__name__ for c in DEEP} == set(OTHER_SHAPE)
-    classical = set(model_names()) - set(DEEP_MODELS) - {"recommended"}
+    classical = set(model_names()) - set(DEEP_MODELS) - set(OWN_RECIPE_MODELS)
     assert classical == set(CLASSICAL)
 
 
