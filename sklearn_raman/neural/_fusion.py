@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 from sklearn.utils._param_validation import StrOptions
 
 from ..modalities import parse_modalities
-from ..nn import evaluating
 from ..nn.fusion import FUSIONS, FusionNet
 from ._base import SpectrumNetClassifier
-from ._device import float32_precision
-from ._inference import INFERENCE_CHUNK, inference_rows, network_input
+from ._inference import network_input, padded_chunks
 from ._params import DROPOUT, POSITIVE, POSITIVE_INT, RECOMMENDED_RECIPE, SEQUENCE
 
 
@@ -159,21 +156,14 @@ class MultimodalClassifier(SpectrumNetClassifier):
                 f"classifier fuses with {self.fusion!r}"
             )
         X = network_input(self, X)
-        net, device = self.net_.module_.net, self.net_.device
-        most = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
+        net = self.net_.module_.net
         out: dict[tuple[str, str], list[np.ndarray]] = {}
-        with (
-            evaluating(net),
-            torch.no_grad(),
-            float32_precision(self.inference_precision),
+        for part, n in padded_chunks(
+            net, X, self.net_.device, self.inference_precision
         ):
-            chunk = inference_rows(net, X.shape[1], device, most=most)
-            for start in range(0, len(X), chunk):
-                _, maps = net.forward_with_attention(
-                    X[start : start + chunk].to(device)
-                )
-                for key, value in maps.items():
-                    out.setdefault(key, []).append(value.float().cpu().numpy())
+            _, maps = net.forward_with_attention(part)
+            for key, value in maps.items():
+                out.setdefault(key, []).append(value[:n].float().cpu().numpy())
         return {key: np.concatenate(parts) for key, parts in out.items()}
 
     def token_extents(self) -> dict[str, list[tuple[slice, ...]]]:

@@ -37,31 +37,39 @@ def network_input(estimator, X) -> torch.Tensor:
     return torch.tensor(estimator._validate_input(X, reset=False))
 
 
+def padded_chunks(module, X: torch.Tensor, device, precision: str = "float32"):
+    """Chunks of ``X`` on ``device``, each zero-padded to one row count.
+
+    Yields ``(chunk, n)``: the padded chunk and its number of real rows, with
+    ``module`` in eval mode, gradients off and the float32 ``precision`` set
+    (:func:`float32_precision`) while the caller runs it. Chunks hold
+    :data:`INFERENCE_CHUNK` rows or fewer where the network's feature maps
+    are large (:func:`inference_rows`). One shape for every chunk: a spectrum
+    gets bitwise the same output whether it is predicted alone or in a batch
+    (float32 kernels round differently for different batch sizes).
+    """
+    most = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
+    with evaluating(module), torch.no_grad(), float32_precision(precision):
+        rows = inference_rows(module, X.shape[1], device, most=most)
+        for start in range(0, len(X), rows):
+            part = X[start : start + rows]
+            n = len(part)
+            if n < rows:
+                part = torch.cat([part, part.new_zeros(rows - n, part.shape[1])])
+            yield part.to(device), n
+
+
 def forward_in_chunks(
     skorch_net, X: torch.Tensor, *, embed: bool = False, precision: str = "float32"
 ):
     """Logits (or embeddings) of ``X``, in eval mode, chunk by chunk.
 
-    Chunks hold :data:`INFERENCE_CHUNK` rows or fewer where the network's
-    feature maps are large (:func:`inference_rows`). Every chunk is
-    zero-padded to the same number of rows, so the kernels see
-    one shape and a spectrum gets bitwise the same output whether it is
-    predicted alone or in a batch (float32 kernels round differently for
-    different batch sizes). No autocast; full float32 on every device unless
-    ``precision="tf32"`` (:func:`float32_precision`).
+    See :func:`padded_chunks`. No autocast; full float32 on every device
+    unless ``precision="tf32"``.
     """
     module = skorch_net.module_
-    device = skorch_net.device
-    most = INFERENCE_CHUNK["cpu" if str(device) == "cpu" else "cuda"]
     outputs = []
-    with evaluating(module), torch.no_grad(), float32_precision(precision):
-        chunk = inference_rows(module, X.shape[1], device, most=most)
-        for start in range(0, len(X), chunk):
-            part = X[start : start + chunk]
-            n = len(part)
-            if n < chunk:
-                part = torch.cat([part, part.new_zeros(chunk - n, part.shape[1])])
-            part = part.to(device)
-            out = module.embed(part) if embed else module(part)
-            outputs.append(out[:n].cpu())
+    for part, n in padded_chunks(module, X, skorch_net.device, precision):
+        out = module.embed(part) if embed else module(part)
+        outputs.append(out[:n].cpu())
     return torch.cat(outputs).numpy()
