@@ -26,7 +26,7 @@ from .datasets import (
     rruff_sample_id,
 )
 from .metrics import PAPER_SCORING, paper_metrics
-from .modalities import modality_columns, stack_modalities
+from .modalities import align_modalities, modality_columns, stack_modalities
 from .model_selection import PaperSplit, SampleGroupedSplit
 from .neighbors import LibrarySearchClassifier
 from .open_set import OpenSetClassifier
@@ -64,6 +64,7 @@ __all__ = [
     "VectorNormalizer",
     "__version__",
     "add_noise",
+    "align_modalities",
     "augment_spectra",
     "classical_baselines",
     "load_rruff_sang2021",

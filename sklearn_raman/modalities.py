@@ -4,8 +4,10 @@ A multimodal data set (an FTIR spectrum and an SEM image of each particle;
 FTIR, Raman and LIBS spectra of each sample) stays a plain 2D ``X`` whose
 columns are the modalities one after another, so it goes through scikit-learn's
 splitters, pipelines and searches unchanged. ``modalities`` declares the blocks
-(``[("ftir", 1800), ("sem", (64, 64))]``); :func:`stack_modalities` builds such
-an ``X`` and :func:`modality_columns` gives the column slices for a
+(``[("ftir", 1800), ("sem", (64, 64))]``); :func:`align_modalities` puts the
+measurements of one sample on one row (by sample id, never by position),
+:func:`stack_modalities` builds such an ``X`` and :func:`modality_columns`
+gives the column slices for a
 :class:`~sklearn.compose.ColumnTransformer` that preprocesses each block. A
 row whose block is all NaN lacks that measurement. No torch is imported here.
 """
@@ -13,12 +15,19 @@ row whose block is all NaN lacks that measurement. No torch is imported here.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Modality", "modality_columns", "parse_modalities", "stack_modalities"]
+__all__ = [
+    "Modality",
+    "align_modalities",
+    "modality_columns",
+    "parse_modalities",
+    "stack_modalities",
+]
 
 
 class Modality(NamedTuple):
@@ -105,6 +114,106 @@ def _positive_ints(name: str, values) -> tuple[int, ...]:
     if not ok:
         raise ValueError(f"{name} must be integers >= 1; got {values!r}")
     return tuple(int(v) for v in values)
+
+
+def align_modalities(
+    blocks: dict, ids: dict, *, how: str = "inner"
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Put each sample's measurements on one row, matched by sample id.
+
+    Spectra of one sample taken on several instruments usually come from
+    separate folders, in separate orders, and not every sample is in every
+    folder: stacking them by position would pair one sample's FTIR spectrum
+    with another's Raman spectrum without any error. This matches rows by id.
+
+    Parameters
+    ----------
+    blocks : dict of str to array-like
+        Name → array of one modality (first axis: its samples).
+    ids : dict of str to sequence
+        Name → the sample id of each row of that block (e.g. ``groups`` or the
+        file stems of :func:`~sklearn_raman.read_spectra`); same keys as
+        ``blocks``, ids unique within a block.
+    how : {"inner", "outer"}, default="inner"
+        ``"inner"``: the samples in every block (those left out are counted in
+        a warning); ``"outer"``: every sample, a missing measurement as a block
+        of NaN (for ``stack_modalities(..., missing="allow")``).
+
+    Returns
+    -------
+    aligned : dict of str to ndarray
+        The blocks, row ``i`` of each from sample ``ids[i]``.
+    ids : ndarray
+        The sample of each row: the first block's order, then (``"outer"``)
+        the samples first seen in later blocks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ftir = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    >>> raman = np.array([[30.0], [10.0]])
+    >>> aligned, ids = align_modalities(
+    ...     {"ftir": ftir, "raman": raman},
+    ...     {"ftir": ["a", "b", "c"], "raman": ["c", "a"]}, how="outer")
+    >>> ids.tolist(), aligned["raman"].ravel().tolist()
+    (['a', 'b', 'c'], [10.0, nan, 30.0])
+    """
+    if how not in ("inner", "outer"):
+        raise ValueError(f"how must be 'inner' or 'outer'; got {how!r}")
+    if set(blocks) != set(ids) or not blocks:
+        raise ValueError(
+            f"blocks and ids need the same modality names; got {sorted(blocks)} "
+            f"and {sorted(ids)}"
+        )
+    rows, arrays = {}, {}
+    for name, values in blocks.items():
+        a = np.asarray(values, dtype=np.float64)
+        names = np.asarray(ids[name]).tolist()
+        if len(names) != len(a):
+            raise ValueError(
+                f"block {name!r} has {len(a)} rows but {len(names)} sample ids"
+            )
+        index = {}
+        for row, sample in enumerate(names):
+            if sample in index:
+                raise ValueError(
+                    f"block {name!r}: sample id {sample!r} is on rows "
+                    f"{index[sample]} and {row}; ids must be unique within a "
+                    "modality (average or select the repeats first)"
+                )
+            index[sample] = row
+        rows[name], arrays[name] = index, a
+    order = list(dict.fromkeys(s for index in rows.values() for s in index))
+    if how == "inner":
+        common = set.intersection(*(set(index) for index in rows.values()))
+        if not common:
+            examples = "; ".join(
+                f"{name}: {list(index)[:3]!r}" for name, index in rows.items()
+            )
+            raise ValueError(
+                f"no sample id is in every block ({examples}): the ids must name "
+                "the same samples in every modality"
+            )
+        order = [s for s in order if s in common]
+        for name, index in rows.items():
+            dropped = [s for s in index if s not in common]
+            if dropped:
+                warnings.warn(
+                    f"align_modalities: {len(dropped)} of {len(index)} samples of "
+                    f"{name!r} are not in every block and were left out (e.g. "
+                    f"{dropped[0]!r}); how='outer' keeps them with a missing "
+                    "(NaN) block",
+                    UserWarning,
+                    stacklevel=2,
+                )
+    aligned = {}
+    for name, a in arrays.items():
+        out = np.full((len(order), *a.shape[1:]), np.nan)
+        index = rows[name]
+        present = [i for i, s in enumerate(order) if s in index]
+        out[present] = a[[index[order[i]] for i in present]]
+        aligned[name] = out
+    return aligned, np.asarray(order)
 
 
 def stack_modalities(
