@@ -1,4 +1,4 @@
-"""Command line: ``python -m sklearn_raman benchmark | train | identify``."""
+"""Command line: ``python -m sklearn_raman benchmark | train | identify | pretrain``."""
 
 from __future__ import annotations
 
@@ -183,7 +183,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     _train_parser(sub)
     _identify_parser(sub)
+    _pretrain_parser(sub)
     return parser
+
+
+def _pretrain_parser(sub) -> None:
+    pre = sub.add_parser(
+        "pretrain",
+        help="pre-train a network on a large library, to start small fits from",
+        description="Fit a deep network on a reference library (RRUFF or a "
+        "folder of spectra) and save its weights and grid; `train --init-from` "
+        "or a classifier's init_from= then starts from them.",
+    )
+    source = pre.add_mutually_exclusive_group(required=True)
+    source.add_argument("--rruff", metavar="NPZ", help="path of rruff_sang2021.npz")
+    source.add_argument(
+        "--data", metavar="FOLDER", help="reference folder, one subfolder per class"
+    )
+    pre.add_argument("--subset", type=int, default=2, choices=(1, 2))
+    pre.add_argument(
+        "--exclude-dataset-1",
+        action="store_true",
+        help="leave out the minerals of RRUFF Dataset_1 (to test on them later)",
+    )
+    pre.add_argument(
+        "--label-from", default="auto", choices=("auto", "folder", "rruff_name")
+    )
+    pre.add_argument("--model", default="recommended", choices=model_names())
+    pre.add_argument("--start", type=float, default=None, help="grid start")
+    pre.add_argument("--stop", type=float, default=None, help="grid stop")
+    pre.add_argument("--step", type=float, default=None, help="grid step")
+    pre.add_argument("--max-epochs", type=int, default=None)
+    pre.add_argument("--lr", type=float, default=None)
+    pre.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
+    pre.add_argument("--device", default="auto")
+    pre.add_argument("--seed", type=int, default=0)
+    pre.add_argument("--out", metavar="ENCODER.safetensors", required=True)
 
 
 def _train_parser(sub) -> None:
@@ -225,6 +260,13 @@ def _train_parser(sub) -> None:
     train.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
     train.add_argument("--device", default="auto")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--init-from",
+        metavar="ENCODER.safetensors",
+        default=None,
+        help="start the network from weights written by pretrain (its grid is "
+        "used unless --start/--stop/--step are given)",
+    )
     train.add_argument("--out", metavar="MODEL.skops", required=True)
 
 
@@ -328,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         return _workflow.train(args, make_models, _overrides(args))
     if args.command == "identify":
         return _workflow.identify(args)
+    if args.command == "pretrain":
+        return _workflow.pretrain(args, make_models, _overrides(args))
     X, y, groups, description = _load(args)
     n_classes = len(set(np.asarray(y).tolist()))
     print(

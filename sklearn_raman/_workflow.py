@@ -22,7 +22,7 @@ from sklearn.pipeline import make_pipeline
 
 from . import __version__, persistence
 from ._registry import NAMES as DEEP_NAMES
-from .datasets import SpectrumFileError, read_spectra
+from .datasets import SpectrumFileError, load_rruff_sang2021, read_spectra
 from .open_set import OpenSetClassifier
 from .open_set._scores import decision_scores
 from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
@@ -94,6 +94,23 @@ def train(args, make_models, overrides: dict) -> int:
             "at least 2 (one subfolder per material)"
         )
     x_kind = _x_kind(data, f"folder {args.data}")
+    step = args.step
+    if getattr(args, "init_from", None):
+        from .neural._pretrain import encoder_grid
+
+        kept = encoder_grid(args.init_from) or {}
+        given = (args.start, args.stop, args.step)
+        if kept and given == (None, None, None):
+            args.start, args.stop, step = kept["start"], kept["stop"], kept["step"]
+            for path, (axis, _) in zip(data.filenames, data.spectra):
+                if axis.min() > args.start + step or axis.max() < args.stop - step:
+                    raise ValueError(
+                        f"{path} covers {axis.min():g} to {axis.max():g}, not the "
+                        f"grid of {args.init_from} ({args.start:g} to "
+                        f"{args.stop:g}): pre-train on the range your spectra "
+                        "cover (pretrain --start/--stop)"
+                    )
+        overrides = {**overrides, "init_from": str(args.init_from)}
     start, stop = _common_range(data.spectra, data.filenames, args.start, args.stop)
     print(
         f"data: {args.data}: {len(data.spectra)} spectra of {len(classes)} classes "
@@ -114,7 +131,7 @@ def train(args, make_models, overrides: dict) -> int:
         random_state=args.seed,
     )
     pipeline = make_pipeline(
-        SpectrumResampler(start=start, stop=stop, step=args.step),
+        SpectrumResampler(start=start, stop=stop, step=step),
         MinMaxPerSpectrum(),
         open_set,
     )
@@ -294,3 +311,55 @@ def _plots(folder: Path, bundle: dict, X: np.ndarray, best, rows) -> None:
         fig.savefig(folder / f"{i:04d}_{name}.png", dpi=100)
     plt.close(fig)
     print(f"wrote {len(rows)} figures to {folder}")
+
+
+def pretrain(args, make_models, overrides: dict) -> int:
+    """``python -m sklearn_raman pretrain``: fit a deep net on a library, save it."""
+    from .neural import SpectrumNetClassifier
+    from .neural import pretrain as fit_library
+
+    started = time.perf_counter()
+    model = make_models(
+        [args.model],
+        overrides={**overrides, "verbose": 1},
+        device=args.device,
+        random_state=args.seed,
+    )[args.model]
+    if not isinstance(model, SpectrumNetClassifier):
+        raise ValueError(
+            f"--model {args.model} is not a deep network: only networks are "
+            "pre-trained (e.g. --model recommended)"
+        )
+    if args.rruff:
+        data = load_rruff_sang2021(args.rruff, subset=args.subset)
+        X, y = data.X, data.y
+        if args.exclude_dataset_1:
+            dataset_1 = set(load_rruff_sang2021(args.rruff, subset=1).y.tolist())
+            keep = ~np.isin(y, list(dataset_1))
+            X, y = X[keep], y[keep]
+        axis = data.wavenumbers
+        what = f"RRUFF Dataset_{args.subset}" + (
+            " without the minerals of Dataset_1" if args.exclude_dataset_1 else ""
+        )
+    else:
+        data = read_spectra(args.data, label_from=args.label_from, progress=None)
+        _x_kind(data, f"folder {args.data}")
+        start, stop = _common_range(data.spectra, data.filenames, args.start, args.stop)
+        resampler = SpectrumResampler(start=start, stop=stop, step=args.step)
+        X = MinMaxPerSpectrum().fit_transform(resampler.fit_transform(data.spectra))
+        y, axis = data.y, resampler.grid_
+        what = f"folder {args.data}"
+    grid = (float(axis[0]), float(axis[-1]), float(axis[1] - axis[0]))
+    description = f"{what}: {len(y)} spectra of {len(np.unique(y))} classes"
+    print(f"pre-training {args.model} on {description}", flush=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fit_library(X, y, out, estimator=model, grid=grid, description=description)
+    print(
+        f"grid: {grid[0]:g} to {grid[1]:g}, step {grid[2]:g} ({X.shape[1]} points)\n"
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in "
+        f"{time.perf_counter() - started:.0f} s; use it with "
+        f"`train --model {args.model} --init-from {out}` or "
+        f"init_from={str(out)!r}"
+    )
+    return 0

@@ -188,3 +188,27 @@ def test_identify_two_classes_without_probabilities(folders, tmp_path):
     rows = list(csv.DictReader(open(results)))
     assert len(rows) == 32 and {"match_2", "decision_2"} <= set(rows[0])
     assert all(r["match_1"] == r["file"].split("/")[-2] for r in rows)
+
+
+def test_pretrain_then_train_from_it(folders, tmp_path, capsys):
+    # pre-train on a library folder, then build a model from it on the
+    # encoder's grid; the kept grid and the init_from reach the network
+    from sklearn_raman.neural._pretrain import encoder_grid
+
+    encoder = tmp_path / "enc.safetensors"
+    argv = ["pretrain", "--data", str(folders / "reference"), "--max-epochs", "2"]
+    assert main(argv + ["--step", "2", "--out", str(encoder)]) == 0
+    out = capsys.readouterr().out
+    assert "64 spectra of 4 classes" in out and f"--init-from {encoder}" in out
+    grid = encoder_grid(encoder)
+    assert grid["step"] == 2
+    model = tmp_path / "m.skops"
+    argv = ["train", "--data", str(folders / "reference"), "--max-epochs", "2"]
+    assert main(argv + ["--init-from", str(encoder), "--out", str(model)]) == 0
+    pipeline = persistence.load(model)["pipeline"]
+    assert pipeline[0].grid_[1] - pipeline[0].grid_[0] == 2
+    assert pipeline[-1].estimator.init_from == str(encoder)
+    with pytest.raises(SystemExit):  # classical models are not pre-trained
+        main(["pretrain", "--data", str(folders / "reference"), "--model", "nope"])
+    with pytest.raises(ValueError, match="not a deep network"):
+        main(["pretrain", "--data", str(folders), "--model", "knn1", "--out", "x"])

@@ -1,3 +1,4 @@
+import json
 import pickle
 import re
 
@@ -130,6 +131,73 @@ def test_fine_tune_to_new_label_set(easy):
         clf.fine_tune(X_train, new_y, freeze="nope")
     with pytest.raises(ValueError, match="X has 10 features"):
         clf.fine_tune(X_train[:, :10], new_y)
+
+
+def test_init_from_starts_from_pretrained_weights(easy, tmp_path):
+    from safetensors import safe_open
+    from sklearn.base import clone
+
+    from sklearn_raman.neural import CompactResNet1DClassifier, pretrain
+
+    X_train, X_test, y_train, y_test = easy
+    library = np.isin(y_train, ["calcite", "quartz", "albite"])
+    path = tmp_path / "library.safetensors"
+    net = CompactResNet1DClassifier._create_test_instance(max_epochs=10)
+    fitted = pretrain(
+        X_train[library],
+        y_train[library],
+        path,
+        estimator=net,
+        grid=(100, 355, 1),
+        description="three minerals",
+    )
+    assert not hasattr(net, "classes_")  # cloned, not fitted in place
+    with safe_open(path, framework="pt") as f:
+        meta = f.metadata()
+    assert meta["pretrained_on"] == "three minerals"
+    assert json.loads(meta["grid"]) == {"start": 100, "stop": 355, "step": 1}
+    # a vanishing learning rate: the fitted net keeps the file's features, and
+    # its output layer is new, for the new label set
+    small = clone(net).set_params(init_from=str(path), lr=1e-12, max_epochs=1)
+    small.fit(X_train, np.where(y_train == "gypsum", "new", "old"))
+    assert list(small.classes_) == ["new", "old"]
+    for (name, a), b in zip(
+        fitted.module_.features.named_parameters(), small.module_.features.parameters()
+    ):
+        torch.testing.assert_close(a, b, rtol=0, atol=1e-6, msg=name)
+    scratch = clone(net).set_params(lr=1e-12, max_epochs=1).fit(X_train, y_train)
+    assert not torch.equal(
+        next(fitted.module_.features.parameters()),
+        next(scratch.module_.features.parameters()),
+    )
+    # the same estimator clones, searches and pickles with its init_from
+    assert clone(small).init_from == str(path)
+    assert pickle.loads(pickle.dumps(small)).init_from == str(path)
+
+
+def test_init_from_names_what_does_not_fit(easy, tmp_path):
+    from sklearn_raman.neural import (
+        CompactResNet1DClassifier,
+        LeNet1DClassifier,
+        pretrain,
+    )
+
+    X_train, _, y_train, _ = easy
+    path = tmp_path / "w.safetensors"
+    net = CompactResNet1DClassifier._create_test_instance(max_epochs=1)
+    pretrain(X_train, y_train, path, estimator=net, grid=(100, 355, 1))
+    with pytest.raises(ValueError, match=r"256 points \(its grid: start=100.*200"):
+        net.set_params(init_from=path).fit(X_train[:, :200], y_train)
+    with pytest.raises(ValueError, match="same network parameters"):
+        CompactResNet1DClassifier._create_test_instance(width=2.0, init_from=path).fit(
+            X_train, y_train
+        )
+    with pytest.raises(ValueError, match="holds a CompactResNet1DClassifier"):
+        LeNet1DClassifier._create_test_instance(init_from=path).fit(X_train, y_train)
+    with pytest.raises(FileNotFoundError, match="no weights file"):
+        net.set_params(init_from=tmp_path / "none").fit(X_train, y_train)
+    with pytest.raises(TypeError, match="deep classifier"):
+        pretrain(X_train, y_train, path, estimator=MinMaxPerSpectrum())
 
 
 def test_grid_search_in_pipeline_with_string_labels(easy):

@@ -19,7 +19,7 @@ from ._device import draw_seed, seeded_torch
 from ._inference import forward_in_chunks, network_input
 from ._onnx import OnnxExportMixin
 from ._params import TRAINING_CONSTRAINTS, TRAINING_DEFAULTS, declare, make_init
-from ._persistence import WeightsMixin
+from ._persistence import WeightsMixin, load_encoder
 from ._training import TrainingMixin
 from ._transfer import TransferMixin
 
@@ -122,6 +122,15 @@ class SpectrumNetClassifier(
         Train through :func:`torch.compile` (a one-off compilation of a minute
         or so, then faster steps). Prediction runs the eager network, so fitted
         estimators pickle as usual.
+    init_from : str, path-like or None, default=None
+        A weights file (:meth:`save_weights` or
+        :func:`~sklearn_raman.neural.pretrain`) of the same classifier and
+        network parameters, fitted on spectra of the same length: ``fit``
+        starts from its weights (all but the output layer, which is new for
+        the classes of ``y``) instead of random ones, and then trains the
+        whole network with this estimator's recipe. Pre-training on a large
+        library and fitting a small data set from it is transfer learning;
+        see the user guide's "Small data sets". None: random initialisation.
     verbose : int, default=0
         1 prints skorch's table of epochs; 0 is silent.
 
@@ -227,6 +236,8 @@ class SpectrumNetClassifier(
         seed = draw_seed(self.random_state)
         with seeded_torch(seed):
             net = self._build_module(X.shape[1], len(self.classes_))
+        if self.init_from is not None:
+            load_encoder(net, self.init_from, type(self).__name__)
         self._train(net, X, y_enc, seed=seed)
         return self
 

@@ -9,6 +9,7 @@ parameter and its default are written once.
 from __future__ import annotations
 
 import inspect
+import os
 from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -36,6 +37,7 @@ TRAINING_DEFAULTS = {
     "random_state": None,
     "max_time": None,
     "compile": False,
+    "init_from": None,
     "verbose": 0,
 }
 
@@ -80,6 +82,7 @@ TRAINING_CONSTRAINTS = {
     "random_state": ["random_state"],
     "max_time": [Interval(Real, 0, None, closed="neither"), None],
     "compile": ["boolean"],
+    "init_from": [str, os.PathLike, None],
     "verbose": ["verbose"],
 }
 

@@ -30,6 +30,61 @@ def _plain(value):
     raise TypeError(f"history value of type {type(value).__name__}")
 
 
+def read_weights(path: str, estimator: str) -> tuple[dict, dict]:
+    """The tensors and metadata of a :meth:`save_weights` file of ``estimator``."""
+    from safetensors import safe_open
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no weights file at {path}")
+    with safe_open(path, framework="pt", device="cpu") as f:
+        metadata = f.metadata() or {}
+        state = {k: f.get_tensor(k) for k in f.keys()}
+    if "classes" not in metadata:
+        raise ValueError(f"{path} was not written by save_weights (no class metadata)")
+    if metadata.get("estimator") != estimator:
+        raise ValueError(
+            f"{path} holds a {metadata.get('estimator')} network; this is a {estimator}"
+        )
+    return state, metadata
+
+
+def load_encoder(net, path, estimator: str) -> None:
+    """Start ``net`` from the weights in ``path``, all but its output layer.
+
+    The file must hold the same classifier's network, with the same
+    parameters, fitted on spectra of the same length; any other raises, naming
+    what differs and how to fix it.
+    """
+    path = os.fspath(path)
+    state, metadata = read_weights(path, estimator)
+    n_points = int(metadata["n_features_in"])
+    if n_points != net.n_points:
+        grid = metadata.get("grid")
+        where = (
+            ", ".join(f"{k}={v:g}" for k, v in json.loads(grid).items()) if grid else ""
+        )
+        where = f" (its grid: {where})" if where else ""
+        raise ValueError(
+            f"init_from: {path} was fitted on spectra of {n_points} points"
+            f"{where}; these have {net.n_points}: resample them onto the "
+            "encoder's grid (SpectrumResampler) first"
+        )
+    own = net.state_dict()
+    head = {k for k in own if k.startswith("classifier.")}
+    body = {k: v for k, v in state.items() if not k.startswith("classifier.")}
+    wrong = sorted(
+        set(body) ^ (set(own) - head)
+        | {k for k in body if k in own and own[k].shape != body[k].shape}
+    )
+    if wrong:
+        raise ValueError(
+            f"init_from: the weights in {path} do not fit this network (first "
+            f"difference: {wrong[0]!r}); the file was saved with the parameters "
+            f"{metadata.get('params')}: use the same network parameters"
+        )
+    net.load_state_dict({**body, **{k: own[k] for k in head}})
+
+
 class WeightsMixin:
     """``save_weights``, ``load_weights`` and the portable state of deep classifiers."""
 
@@ -76,7 +131,9 @@ class WeightsMixin:
         self.history_ = skorch_net.history
         self.device_ = device
 
-    def save_weights(self, path: str | os.PathLike) -> None:
+    def save_weights(
+        self, path: str | os.PathLike, *, metadata: dict | None = None
+    ) -> None:
         """Save the network's weights and labels to a safetensors file.
 
         Unlike pickle, the file holds only tensors and JSON metadata (estimator
@@ -87,6 +144,8 @@ class WeightsMixin:
         ----------
         path : str or path-like
             Destination, conventionally ``*.safetensors``.
+        metadata : dict of str to str, default=None
+            Further notes kept in the file (e.g. what it was trained on).
         """
         from safetensors.torch import save_file
 
@@ -95,6 +154,7 @@ class WeightsMixin:
             k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()
         }
         metadata = {
+            **(metadata or {}),
             "estimator": type(self).__name__,
             "classes": json.dumps(np.asarray(self.classes_).tolist()),
             "n_features_in": str(self.n_features_in_),
@@ -125,23 +185,10 @@ class WeightsMixin:
             If the file's network does not fit this estimator's (another
             architecture, width or number of classes).
         """
-        from safetensors import safe_open
-
         self._validate_params()
         path = os.fspath(path)
         device = resolve_device(self.device)
-        with safe_open(path, framework="pt", device="cpu") as f:
-            metadata = f.metadata() or {}
-            state = {k: f.get_tensor(k) for k in f.keys()}
-        if "classes" not in metadata:
-            raise ValueError(
-                f"{path} was not written by save_weights (no class metadata)"
-            )
-        if metadata.get("estimator") != type(self).__name__:
-            raise ValueError(
-                f"{path} holds a {metadata.get('estimator')} network; this is a "
-                f"{type(self).__name__}"
-            )
+        state, metadata = read_weights(path, type(self).__name__)
         classes = np.asarray(json.loads(metadata["classes"]))
         n_features = int(metadata["n_features_in"])
         net = self._build_module(n_features, len(classes))
