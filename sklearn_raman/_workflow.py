@@ -83,6 +83,27 @@ def _common_range(spectra, filenames, start, stop):
     return float(start), float(stop)
 
 
+def _cli_model(args, make_models, overrides: dict):
+    """The ``--model`` of a command, with its overrides, epochs shown."""
+    return make_models(
+        [args.model],
+        overrides={**overrides, "verbose": 1},
+        device=args.device,
+        random_state=args.seed,
+    )[args.model]
+
+
+def _check_cover(data, start: float, stop: float, step: float, source) -> None:
+    """Every spectrum spans the grid ``start``..``stop`` (to a step) of ``source``."""
+    for path, (axis, _) in zip(data.filenames, data.spectra):
+        if axis.min() > start + step or axis.max() < stop - step:
+            raise ValueError(
+                f"{path} covers {axis.min():g} to {axis.max():g}, not the grid of "
+                f"{source} ({start:g} to {stop:g}): pre-train on the range your "
+                "spectra cover (pretrain --start/--stop)"
+            )
+
+
 def train(args, make_models, overrides: dict) -> int:
     """``python -m sklearn_raman train``: build and save an identification model."""
     started = time.perf_counter()
@@ -94,34 +115,21 @@ def train(args, make_models, overrides: dict) -> int:
             "at least 2 (one subfolder per material)"
         )
     x_kind = _x_kind(data, f"folder {args.data}")
-    step = args.step
+    start, stop, step = args.start, args.stop, args.step
     if getattr(args, "init_from", None):
         from .neural._pretrain import encoder_grid
 
-        kept = encoder_grid(args.init_from) or {}
-        given = (args.start, args.stop, args.step)
-        if kept and given == (None, None, None):
-            args.start, args.stop, step = kept["start"], kept["stop"], kept["step"]
-            for path, (axis, _) in zip(data.filenames, data.spectra):
-                if axis.min() > args.start + step or axis.max() < args.stop - step:
-                    raise ValueError(
-                        f"{path} covers {axis.min():g} to {axis.max():g}, not the "
-                        f"grid of {args.init_from} ({args.start:g} to "
-                        f"{args.stop:g}): pre-train on the range your spectra "
-                        "cover (pretrain --start/--stop)"
-                    )
+        kept = encoder_grid(args.init_from)
+        if kept and (start, stop, step) == (None, None, None):
+            start, stop, step = kept["start"], kept["stop"], kept["step"]
+            _check_cover(data, start, stop, step, args.init_from)
         overrides = {**overrides, "init_from": str(args.init_from)}
-    start, stop = _common_range(data.spectra, data.filenames, args.start, args.stop)
+    start, stop = _common_range(data.spectra, data.filenames, start, stop)
     print(
         f"data: {args.data}: {len(data.spectra)} spectra of {len(classes)} classes "
         f"({', '.join(f'{c} {n}' for c, n in zip(classes, counts))})"
     )
-    model = make_models(
-        [args.model],
-        overrides={**overrides, "verbose": 1},
-        device=args.device,
-        random_state=args.seed,
-    )[args.model]
+    model = _cli_model(args, make_models, overrides)
     cv = int(min(args.cv, counts.min())) if counts.min() >= 2 else 2
     open_set = OpenSetClassifier(
         model,
@@ -319,12 +327,7 @@ def pretrain(args, make_models, overrides: dict) -> int:
     from .neural import pretrain as fit_library
 
     started = time.perf_counter()
-    model = make_models(
-        [args.model],
-        overrides={**overrides, "verbose": 1},
-        device=args.device,
-        random_state=args.seed,
-    )[args.model]
+    model = _cli_model(args, make_models, overrides)
     if not isinstance(model, SpectrumNetClassifier):
         raise ValueError(
             f"--model {args.model} is not a deep network: only networks are "

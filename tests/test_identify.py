@@ -208,7 +208,24 @@ def test_pretrain_then_train_from_it(folders, tmp_path, capsys):
     pipeline = persistence.load(model)["pipeline"]
     assert pipeline[0].grid_[1] - pipeline[0].grid_[0] == 2
     assert pipeline[-1].estimator.init_from == str(encoder)
-    with pytest.raises(SystemExit):  # classical models are not pre-trained
+    with pytest.raises(SystemExit):  # argparse: no such model
         main(["pretrain", "--data", str(folders / "reference"), "--model", "nope"])
-    with pytest.raises(ValueError, match="not a deep network"):
+    with pytest.raises(ValueError, match="not a deep network"):  # classical
         main(["pretrain", "--data", str(folders), "--model", "knn1", "--out", "x"])
+
+
+def test_pretrain_on_real_ftir_files_then_train_from_it(mmpsd_reference, tmp_path):
+    # real instrument files, default grid choice: the encoder keeps the common
+    # range of the library and the model built from it uses that grid
+    from sklearn_raman.neural._pretrain import encoder_grid
+
+    encoder, model = tmp_path / "ftir.safetensors", tmp_path / "m.skops"
+    argv = ["pretrain", "--data", str(mmpsd_reference), "--max-epochs", "1"]
+    assert main(argv + ["--out", str(encoder)]) == 0
+    grid = encoder_grid(encoder)
+    argv = ["train", "--data", str(mmpsd_reference), "--max-epochs", "1", "--cv", "2"]
+    assert main(argv + ["--init-from", str(encoder), "--out", str(model)]) == 0
+    axis = persistence.load(model)["pipeline"][0].grid_
+    assert axis[0] == pytest.approx(grid["start"]) and axis[1] - axis[
+        0
+    ] == pytest.approx(grid["step"])

@@ -94,6 +94,8 @@ def encoder_grid(path: str | os.PathLike) -> dict | None:
     """The grid ``{"start", "stop", "step"}`` a weights file was fitted on, if kept."""
     from safetensors import safe_open
 
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no weights file at {path}")
     with safe_open(os.fspath(path), framework="pt", device="cpu") as f:
         grid = (f.metadata() or {}).get("grid")
     return json.loads(grid) if grid else None
