@@ -146,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         "epochs, patience 30) instead of the CPU recipe (lr 1e-3, "
         "40 epochs, patience 10); 'recommended' always trains with its own",
     )
-    models.add_argument("--max-epochs", type=int, default=None)
+    models.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
     models.add_argument("--lr", type=float, default=None)
     models.add_argument(
         "--time-budget",
@@ -213,7 +213,7 @@ def _pretrain_parser(sub) -> None:
     pre.add_argument("--start", type=float, default=None, help="grid start")
     pre.add_argument("--stop", type=float, default=None, help="grid stop")
     pre.add_argument("--step", type=float, default=None, help="grid step")
-    pre.add_argument("--max-epochs", type=int, default=None)
+    pre.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
     pre.add_argument("--lr", type=float, default=None)
     pre.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
     pre.add_argument("--device", default="auto")
@@ -255,7 +255,7 @@ def _train_parser(sub) -> None:
     train.add_argument("--start", type=float, default=None, help="grid start")
     train.add_argument("--stop", type=float, default=None, help="grid stop")
     train.add_argument("--step", type=float, default=None, help="grid step")
-    train.add_argument("--max-epochs", type=int, default=None)
+    train.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
     train.add_argument("--lr", type=float, default=None)
     train.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
     train.add_argument("--device", default="auto")
@@ -290,6 +290,24 @@ def _identify_parser(sub) -> None:
     identify.add_argument(
         "--plots", metavar="DIR", help="a figure per spectrum: query over match"
     )
+
+
+_EPOCHS_HELP = "epochs of the deep models, or 'auto' (enough for 2,000 steps)"
+
+
+def _epochs(value: str) -> int | str:
+    """``--max-epochs``: a positive count or ``auto``."""
+    if value == "auto":
+        return value
+    try:
+        epochs = int(value)
+    except ValueError:
+        epochs = 0
+    if epochs < 1:
+        raise argparse.ArgumentTypeError(
+            f"--max-epochs takes a positive whole number or 'auto'; got {value!r}"
+        )
+    return epochs
 
 
 def _overrides(args) -> dict:

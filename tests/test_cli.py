@@ -77,6 +77,24 @@ def test_benchmark_cli_with_a_cnn(capsys):
     assert "| seresnet1d |" in out and "| recommended |" in out
 
 
+def test_max_epochs_takes_a_count_or_auto(capsys):
+    from sklearn_raman.__main__ import _parser
+
+    for command in (
+        "benchmark",
+        "pretrain --rruff x --out y",
+        "train --data x --out y",
+    ):
+        args = command.split()
+        assert (
+            _parser().parse_args([*args, "--max-epochs", "auto"]).max_epochs == "auto"
+        )
+        assert _parser().parse_args([*args, "--max-epochs", "7"]).max_epochs == 7
+        with pytest.raises(SystemExit):
+            _parser().parse_args([*args, "--max-epochs", "0"])
+    assert "positive whole number or 'auto'; got '0'" in capsys.readouterr().err
+
+
 def test_make_models_errors():
     import pytest
 

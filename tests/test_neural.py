@@ -175,6 +175,56 @@ def test_init_from_starts_from_pretrained_weights(easy, tmp_path):
     assert pickle.loads(pickle.dumps(small)).init_from == str(path)
 
 
+def test_frozen_epochs_train_the_output_layer_first(easy, tmp_path, monkeypatch):
+    from sklearn_raman.neural import CompactResNet1DClassifier, pretrain
+    from sklearn_raman.neural._training import TrainingMixin
+
+    X_train, _, y_train, _ = easy
+    path = tmp_path / "w.safetensors"
+    net = CompactResNet1DClassifier._create_test_instance(max_epochs=2)
+    fitted = pretrain(X_train, y_train, path, estimator=net)
+    stages, train = [], TrainingMixin._train
+
+    def spy(self, module, X, y, *, seed, max_epochs=None, lr=None):
+        trainable = {n for n, p in module.named_parameters() if p.requires_grad}
+        stages.append((max_epochs, trainable, module.features.training))
+        train(self, module, X, y, seed=seed, max_epochs=max_epochs, lr=lr)
+        if len(stages) == 1:  # the features are still the pre-trained ones
+            for a, b in zip(
+                fitted.module_.features.parameters(), module.features.parameters()
+            ):
+                torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+    monkeypatch.setattr(TrainingMixin, "_train", spy)
+    y_new = np.where(y_train == "gypsum", "new", "old")
+    net.set_params(init_from=path, frozen_epochs=3).fit(X_train, y_new)
+    (first, head, features_trained), (second, everything, _) = stages
+    assert first == 3 and second is None  # then max_epochs
+    assert head == {"classifier.weight", "classifier.bias"} and not features_trained
+    assert everything == {n for n, _ in net.module_.named_parameters()}
+    assert all(p.requires_grad for p in net.module_.parameters())
+    with pytest.raises(ValueError, match="frozen_epochs=3 .* needs init_from"):
+        net.set_params(init_from=None).fit(X_train, y_new)
+
+
+def test_auto_epochs_give_small_sets_enough_steps(easy, monkeypatch):
+    from sklearn_raman.neural import CompactResNet1DClassifier, _recipe
+    from sklearn_raman.neural._recipe import AUTO_STEPS, auto_epochs
+
+    assert auto_epochs(10_000, 64) == 40  # large sets: the tuned 40 epochs
+    assert auto_epochs(960, 64) == -(-AUTO_STEPS // 15)  # 15 steps an epoch
+    assert auto_epochs(8, 64) == 1000  # capped
+    X_train, _, y_train, _ = easy
+    monkeypatch.setattr(_recipe, "AUTO_STEPS", 30)  # a fast fit of 15 epochs
+    monkeypatch.setattr(_recipe, "AUTO_EPOCHS", (5, 1000))
+    net = CompactResNet1DClassifier._create_test_instance(
+        max_epochs="auto", batch_size=len(X_train) // 2
+    ).fit(X_train, y_train)
+    assert len(net.history_) == 15  # two steps an epoch
+    with pytest.raises(ValueError, match="max_epochs"):
+        net.set_params(max_epochs="many").fit(X_train, y_train)
+
+
 def test_init_from_names_what_does_not_fit(easy, tmp_path):
     from sklearn_raman.neural import (
         CompactResNet1DClassifier,

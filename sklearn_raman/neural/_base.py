@@ -60,8 +60,11 @@ class SpectrumNetClassifier(
     ----------
     lr : float, default=1e-4
         Learning rate (the peak rate with ``lr_schedule="onecycle"``).
-    max_epochs : int, default=200
-        Upper limit of training epochs.
+    max_epochs : int or "auto", default=200
+        Upper limit of training epochs. ``"auto"``: as many as give at least
+        2,000 optimizer steps (``ceil(n_train / batch_size)`` an epoch), never
+        fewer than 40 nor more than 1,000 epochs, so that a small training set
+        gets the steps a large one gets in 40 epochs.
     batch_size : int, default=32
         Training batch size.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
@@ -130,7 +133,13 @@ class SpectrumNetClassifier(
         the classes of ``y``) instead of random ones, and then trains the
         whole network with this estimator's recipe. Pre-training on a large
         library and fitting a small data set from it is transfer learning;
-        see the user guide's "Small data sets". None: random initialisation.
+        see the user guide's "Transfer learning". None: random initialisation.
+    frozen_epochs : int, default=0
+        With ``init_from``: epochs that train only the new output layer on the
+        pre-trained features (kept frozen, batch-norm statistics included)
+        before the whole network is trained for ``max_epochs`` (linear probe,
+        then fine-tuning). ``history_`` holds the second stage. 0: the whole
+        network from the start.
     verbose : int, default=0
         1 prints skorch's table of epochs; 0 is silent.
 
@@ -238,6 +247,17 @@ class SpectrumNetClassifier(
             net = self._build_module(X.shape[1], len(self.classes_))
         if self.init_from is not None:
             load_encoder(net, self.init_from, type(self).__name__)
+            if self.frozen_epochs:
+                # a new output layer on the pre-trained features first, so the
+                # whole net is not fine-tuned through the gradients of a random one
+                net.freeze(net.body_layers())
+                self._train(net, X, y_enc, seed=seed, max_epochs=self.frozen_epochs)
+                net.freeze([])
+        elif self.frozen_epochs:
+            raise ValueError(
+                f"frozen_epochs={self.frozen_epochs} trains the output layer on "
+                "pre-trained features first; it needs init_from (a weights file)"
+            )
         self._train(net, X, y_enc, seed=seed)
         return self
 

@@ -38,6 +38,7 @@ TRAINING_DEFAULTS = {
     "max_time": None,
     "compile": False,
     "init_from": None,
+    "frozen_epochs": 0,
     "verbose": 0,
 }
 
@@ -65,7 +66,7 @@ SEQUENCE = ["array-like"]
 
 TRAINING_CONSTRAINTS = {
     "lr": POSITIVE,
-    "max_epochs": POSITIVE_INT,
+    "max_epochs": [*POSITIVE_INT, StrOptions({"auto"})],
     "batch_size": POSITIVE_INT,
     "optimizer": [StrOptions(set(OPTIMIZERS)), type],
     "optimizer_kwargs": [dict, None],
@@ -83,6 +84,7 @@ TRAINING_CONSTRAINTS = {
     "max_time": [Interval(Real, 0, None, closed="neither"), None],
     "compile": ["boolean"],
     "init_from": [str, os.PathLike, None],
+    "frozen_epochs": [Interval(Integral, 0, None, closed="left")],
     "verbose": ["verbose"],
 }
 

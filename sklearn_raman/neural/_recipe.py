@@ -36,6 +36,26 @@ AUGMENT_DEFAULTS = {
 }
 
 
+#: ``max_epochs="auto"``: epochs for at least this many optimizer steps, ...
+AUTO_STEPS = 2000
+#: ... and never fewer or more epochs than these
+AUTO_EPOCHS = (40, 1000)
+
+
+def auto_epochs(n_train: int, batch_size: int) -> int:
+    """The epochs of ``max_epochs="auto"`` for ``n_train`` training spectra.
+
+    The recommended recipe was tuned on RRUFF, where 40 epochs of thousands of
+    spectra are 2,000 to 4,000 optimizer steps; on a few hundred spectra the
+    same 40 epochs are a few hundred steps, too few for the one-cycle schedule
+    to converge. "auto" keeps 40 epochs for large sets and trains small ones
+    for :data:`AUTO_STEPS` steps (at most :data:`AUTO_EPOCHS` [1] epochs).
+    """
+    steps_per_epoch = -(-n_train // batch_size)
+    lo, hi = AUTO_EPOCHS
+    return int(min(hi, max(lo, -(-AUTO_STEPS // steps_per_epoch))))
+
+
 def augmenter(augment) -> nn.Module | None:
     """The on-the-fly augmentation of ``augment`` (False, True or a dict)."""
     if augment is False:

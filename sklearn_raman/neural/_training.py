@@ -14,7 +14,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from .._split import per_class_split
 from ..nn import SpectrumNet
 from ._device import resolve_device, seeded_torch
-from ._recipe import build_net
+from ._recipe import auto_epochs, build_net
 
 
 def recalibrate_batch_norm(net: nn.Module, X: np.ndarray, *, batch_size: int, device):
@@ -70,6 +70,8 @@ class TrainingMixin:
             train, held = per_class_split(y, self.validation_fraction, rng)
             if len(held):
                 valid = Dataset(torch.tensor(X[held]), torch.tensor(y[held]))
+        if max_epochs is None and self.max_epochs == "auto":
+            max_epochs = auto_epochs(len(train), self.batch_size)
         skorch_net = self._skorch_net(
             net,
             device,

@@ -67,7 +67,7 @@ class TransferMixin:
         net.freeze(
             {
                 "features": net.feature_layers(),
-                "all": [m for m in net.children() if m is not net.classifier],
+                "all": net.body_layers(),
                 None: [],
             }[freeze]
         )

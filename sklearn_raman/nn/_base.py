@@ -234,6 +234,10 @@ class SpectrumNet(nn.Module):
         """The modules kept frozen by ``freeze="features"`` when fine-tuning."""
         return [self.features]
 
+    def body_layers(self) -> list[nn.Module]:
+        """Every top-level module but the output layer (``freeze="all"``)."""
+        return [m for m in self.children() if m is not self.classifier]
+
     def new_classifier(self, n_classes: int) -> nn.Module:
         """A fresh output layer for ``n_classes`` (fine-tuning to new labels)."""
         return nn.Linear(self.embedding_dim, n_classes)
