@@ -79,12 +79,10 @@ def few_shot_splits(y, groups, shots, *, test_share: float, seed: int):
     return np.sort(np.asarray(test)), train
 
 
-def deep_model(name: str, seed: int, encoder: str | None, recipe: dict):
-    if name == "scratch":
-        return CompactResNet1DClassifier(random_state=seed, **recipe)
-    if encoder is None:
-        raise ValueError("the pretrained model needs --encoder")
-    return CompactResNet1DClassifier(init_from=encoder, random_state=seed, **recipe)
+def deep_model(name: str, seed: int, encoder: str, recipe: dict):
+    """The recommended CNN, from scratch or from ``encoder``."""
+    start = {"init_from": encoder} if name == "pretrained" else {}
+    return CompactResNet1DClassifier(random_state=seed, **start, **recipe)
 
 
 def learning_curve(X, y, groups, args, encoder, *, label: str) -> list[dict]:
@@ -138,19 +136,15 @@ def summary(rows: list[dict]) -> None:
             cells.append(f"{np.mean(v):.3f} +- {np.std(v):.3f}" if v else "")
         print(f"{k} | " + " | ".join(cells))
     if {"scratch", "pretrained"} <= set(models):
+        top1 = {(r["model"], r["shots"], r["repeat"]): r["top1"] for r in rows}
         print("\npre-trained minus scratch, per repeat (paired):")
         for k in shots:
             d = [
-                p["top1"] - s["top1"]
-                for p in rows
-                for s in rows
-                if p["model"] == "pretrained"
-                and s["model"] == "scratch"
-                and p["shots"] == s["shots"] == k
-                and p["repeat"] == s["repeat"]
+                v - top1[("scratch", k, rep)]
+                for (m, kk, rep), v in top1.items()
+                if m == "pretrained" and kk == k
             ]
-            if d:
-                print(f"k={k}: {np.mean(d):+.4f} (per repeat {np.round(d, 4)})")
+            print(f"k={k}: {np.mean(d):+.4f} (per repeat {np.round(d, 4)})")
 
 
 # -- data --------------------------------------------------------------------

@@ -210,15 +210,20 @@ def _pretrain_parser(sub) -> None:
         "--label-from", default="auto", choices=("auto", "folder", "rruff_name")
     )
     pre.add_argument("--model", default="recommended", choices=model_names())
-    pre.add_argument("--start", type=float, default=None, help="grid start")
-    pre.add_argument("--stop", type=float, default=None, help="grid stop")
-    pre.add_argument("--step", type=float, default=None, help="grid step")
-    pre.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
-    pre.add_argument("--lr", type=float, default=None)
-    pre.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
-    pre.add_argument("--device", default="auto")
-    pre.add_argument("--seed", type=int, default=0)
+    _grid_and_training_arguments(pre)
     pre.add_argument("--out", metavar="ENCODER.safetensors", required=True)
+
+
+def _grid_and_training_arguments(parser) -> None:
+    """The grid and training options that ``pretrain`` and ``train`` share."""
+    parser.add_argument("--start", type=float, default=None, help="grid start")
+    parser.add_argument("--stop", type=float, default=None, help="grid stop")
+    parser.add_argument("--step", type=float, default=None, help="grid step")
+    parser.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--seed", type=int, default=0)
 
 
 def _train_parser(sub) -> None:
@@ -252,14 +257,7 @@ def _train_parser(sub) -> None:
         "with probabilities, else margin)",
     )
     train.add_argument("--cv", type=int, default=5, help="cross-fitting folds")
-    train.add_argument("--start", type=float, default=None, help="grid start")
-    train.add_argument("--stop", type=float, default=None, help="grid stop")
-    train.add_argument("--step", type=float, default=None, help="grid step")
-    train.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
-    train.add_argument("--lr", type=float, default=None)
-    train.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
-    train.add_argument("--device", default="auto")
-    train.add_argument("--seed", type=int, default=0)
+    _grid_and_training_arguments(train)
     train.add_argument(
         "--init-from",
         metavar="ENCODER.safetensors",

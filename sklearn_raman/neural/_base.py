@@ -138,8 +138,8 @@ class SpectrumNetClassifier(
         With ``init_from``: epochs that train only the new output layer on the
         pre-trained features (kept frozen, batch-norm statistics included)
         before the whole network is trained for ``max_epochs`` (linear probe,
-        then fine-tuning). ``history_`` holds the second stage. 0: the whole
-        network from the start.
+        then fine-tuning). ``history_`` holds the second stage; ``max_time``
+        bounds each stage. 0: the whole network from the start.
     verbose : int, default=0
         1 prints skorch's table of epochs; 0 is silent.
 

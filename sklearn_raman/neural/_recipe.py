@@ -49,7 +49,7 @@ def auto_epochs(n_train: int, batch_size: int) -> int:
     spectra are 2,000 to 4,000 optimizer steps; on a few hundred spectra the
     same 40 epochs are a few hundred steps, too few for the one-cycle schedule
     to converge. "auto" keeps 40 epochs for large sets and trains small ones
-    for :data:`AUTO_STEPS` steps (at most :data:`AUTO_EPOCHS` [1] epochs).
+    for :data:`AUTO_STEPS` steps, within the bounds :data:`AUTO_EPOCHS`.
     """
     steps_per_epoch = -(-n_train // batch_size)
     lo, hi = AUTO_EPOCHS
