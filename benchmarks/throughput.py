@@ -3,6 +3,15 @@
 Usage: python benchmarks/throughput.py [--models vgg1d seresnet1d ...]
        [--points 1570] [--classes 192] [--seconds 20] [--threads N]
        [--inference-only]
+       python benchmarks/throughput.py --concurrent [--models recommended]
+       [--epochs 3] [--oversubscribed]
+
+``--concurrent``: the wall time of one fit alone (torch's default threads,
+every core) against two fits side by side in two processes, each with
+``n_threads`` = half the cores, started together; prints each fit's time and
+the ratio to the fit alone (1 would be free parallelism, 2 no gain from the
+cores). ``--oversubscribed`` adds two side by side with every core each (the
+default when nothing says otherwise), the case ``n_threads`` is for.
 
 For each net (its paper's configuration), through the scikit-learn estimator
 exactly as users call it:
@@ -123,6 +132,58 @@ def measure(
     }
 
 
+def _timed_fit(name, n_threads, epochs, n_points, barrier, results):
+    """(In a process of its own) seconds of one fit, after ``barrier``."""
+    X, y = make_spectra(
+        n_classes=32, n_samples_per_class=40, n_points=n_points, random_state=0
+    )
+    clf = NETS[name](max_epochs=epochs, n_threads=n_threads, random_state=0)
+    clf.set_params(validation_fraction=0.0, patience=None)
+    barrier.wait()
+    start = time.perf_counter()
+    clf.fit(X.astype(np.float32), y)
+    results.put(time.perf_counter() - start)
+
+
+def side_by_side(name, n_fits, n_threads, epochs, n_points) -> list[float]:
+    """Seconds of each of ``n_fits`` fits started together in processes."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(n_fits), ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_timed_fit,
+            args=(name, n_threads, epochs, n_points, barrier, results),
+        )
+        for _ in range(n_fits)
+    ]
+    for p in procs:
+        p.start()
+    times = [results.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return sorted(times)
+
+
+def concurrent(args) -> None:
+    cores = len(os.sched_getaffinity(0))
+    share = max(1, cores // 2)
+    for name in args.models:
+        alone = side_by_side(name, 1, None, args.epochs, args.points)[0]
+        print(f"{name}, {args.epochs} epochs of 1,280 spectra, {cores} cores")
+        print("| fits | threads each | seconds per fit | slowest / alone |")
+        print("|---|---|---|---|")
+        print(f"| 1 | {torch.get_num_threads()} (default) | {alone:.1f} | 1.00 |")
+        cases = [(share, f"{share} (n_threads)")]
+        if args.oversubscribed:
+            cases.append((None, f"{torch.get_num_threads()} (default)"))
+        for n_threads, label in cases:
+            times = side_by_side(name, 2, n_threads, args.epochs, args.points)
+            each = ", ".join(f"{t:.1f}" for t in times)
+            print(f"| 2 | {label} | {each} | {times[-1] / alone:.2f} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", nargs="+", default=list(NETS))
@@ -133,7 +194,16 @@ def main():
     parser.add_argument(
         "--inference-only", action="store_true", help="skip the training timing"
     )
+    parser.add_argument(
+        "--concurrent", action="store_true", help="one fit alone against two"
+    )
+    parser.add_argument("--epochs", type=int, default=3, help="--concurrent fits")
+    parser.add_argument("--oversubscribed", action="store_true")
     args = parser.parse_args()
+    if args.concurrent:
+        if args.models == list(NETS):
+            args.models = ["recommended"]
+        return concurrent(args)
     # timing sets have few spectra per class; scikit-learn's hint does not apply
     warnings.filterwarnings("ignore", message="The number of unique classes")
     if args.threads:

@@ -24,7 +24,7 @@ print(
 )
 
 model = make_pipeline(
-    SpectrumResampler(start=250, stop=1750, step=2),
+    SpectrumResampler(start=300, stop=1700, step=2),
     MinMaxPerSpectrum(),
     KNeighborsClassifier(n_neighbors=1, metric="cosine"),
 )

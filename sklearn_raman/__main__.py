@@ -23,7 +23,7 @@ from .benchmark import (
 )
 from .datasets import load_rruff_sang2021, make_spectra, read_spectra
 from .open_set import SCORES
-from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
+from .preprocessing import BASELINE_METHODS, MinMaxPerSpectrum, SpectrumResampler
 
 DEFAULT_MODELS = [
     "knn1",
@@ -50,6 +50,7 @@ def _load(args):
     if args.data:
         data = read_spectra(args.data, label_from=args.label_from)
         prep = make_pipeline(
+            *_workflow.native_steps(args.baseline),
             SpectrumResampler(start=args.start, stop=args.stop, step=args.step),
             MinMaxPerSpectrum(),
         )
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("--start", type=float, default=None, help="grid start, cm-1")
     data.add_argument("--stop", type=float, default=None, help="grid stop, cm-1")
     data.add_argument("--step", type=float, default=None, help="grid step, cm-1")
+    _baseline_argument(data)
     # the synthetic default: similar classes measured on several instruments,
     # hard enough that no model saturates (see docs/benchmarks.md)
     data.add_argument("--n-classes", type=int, default=30)
@@ -156,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         help="stop each CNN fit after this many seconds",
     )
     models.add_argument("--device", default="auto")
+    _threads_argument(models)
 
     protocol = bench.add_argument_group("protocol")
     protocol.add_argument(
@@ -214,11 +217,36 @@ def _pretrain_parser(sub) -> None:
     pre.add_argument("--out", metavar="ENCODER.safetensors", required=True)
 
 
+def _baseline_argument(parser) -> None:
+    parser.add_argument(
+        "--baseline",
+        default="none",
+        choices=("none", *BASELINE_METHODS),
+        help="raw spectra of a --data folder: remove cosmic-ray spikes, then "
+        "subtract a pybaselines baseline of this method, each spectrum on its "
+        "own axis before resampling (default: none, for spectra already "
+        "corrected)",
+    )
+
+
+def _threads_argument(parser) -> None:
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="CPU threads of each deep fit (default: torch's, all cores); "
+        "with several runs side by side, give each its share of the cores",
+    )
+
+
 def _grid_and_training_arguments(parser) -> None:
     """The grid and training options that ``pretrain`` and ``train`` share."""
     parser.add_argument("--start", type=float, default=None, help="grid start")
     parser.add_argument("--stop", type=float, default=None, help="grid stop")
     parser.add_argument("--step", type=float, default=None, help="grid step")
+    _baseline_argument(parser)
+    _threads_argument(parser)
     parser.add_argument("--max-epochs", type=_epochs, default=None, help=_EPOCHS_HELP)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS")
@@ -314,6 +342,7 @@ def _overrides(args) -> dict:
         "max_epochs": args.max_epochs,
         "lr": args.lr,
         "max_time": args.time_budget,
+        "n_threads": args.threads,
     }
     return {k: v for k, v in given.items() if v is not None}
 

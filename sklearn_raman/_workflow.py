@@ -25,7 +25,13 @@ from ._registry import NAMES as DEEP_NAMES
 from .datasets import SpectrumFileError, load_rruff_sang2021, read_spectra
 from .open_set import OpenSetClassifier
 from .open_set._scores import decision_scores
-from .preprocessing import MinMaxPerSpectrum, SpectrumResampler
+from .preprocessing import (
+    BaselineCorrector,
+    CosmicRayRemover,
+    MinMaxPerSpectrum,
+    OnNativeAxis,
+    SpectrumResampler,
+)
 
 #: a query spectrum covering less of the model's grid than this is warned about
 MIN_COVERAGE = 0.9
@@ -65,6 +71,21 @@ def _x_kind(data, what: str) -> str | None:
             "wavelength_to_raman_shift) and write them out first"
         )
     return next(iter(kinds), None)
+
+
+def native_steps(baseline: str | None) -> list:
+    """The steps of ``--baseline`` on each spectrum's own axis, before resampling.
+
+    Spikes go first (a cosmic ray pulls a baseline up); on native axes, so
+    that no filled grid point enters the baseline.
+    """
+    if baseline in (None, "none"):
+        return []
+    return [
+        OnNativeAxis(
+            make_pipeline(CosmicRayRemover(), BaselineCorrector(method=baseline))
+        )
+    ]
 
 
 def _common_range(spectra, filenames, start, stop):
@@ -139,6 +160,7 @@ def train(args, make_models, overrides: dict) -> int:
         random_state=args.seed,
     )
     pipeline = make_pipeline(
+        *native_steps(args.baseline),
         SpectrumResampler(start=start, stop=stop, step=step),
         MinMaxPerSpectrum(),
         open_set,
@@ -151,7 +173,7 @@ def train(args, make_models, overrides: dict) -> int:
     )
     pipeline.fit(data.spectra, data.y, opensetclassifier__groups=data.groups)
     X = pipeline[:-1].transform(data.spectra)
-    grid = pipeline[0].grid_
+    grid = pipeline.named_steps["spectrumresampler"].grid_
     bundle = {
         "pipeline": pipeline,
         "reference_spectra": np.stack([X[data.y == c].mean(axis=0) for c in classes]),
@@ -349,7 +371,10 @@ def pretrain(args, make_models, overrides: dict) -> int:
         _x_kind(data, f"folder {args.data}")
         start, stop = _common_range(data.spectra, data.filenames, args.start, args.stop)
         resampler = SpectrumResampler(start=start, stop=stop, step=args.step)
-        X = MinMaxPerSpectrum().fit_transform(resampler.fit_transform(data.spectra))
+        prep = make_pipeline(
+            *native_steps(args.baseline), resampler, MinMaxPerSpectrum()
+        )
+        X = prep.fit_transform(data.spectra)
         y, axis = data.y, resampler.grid_
         what = f"folder {args.data}"
     grid = (float(axis[0]), float(axis[-1]), float(axis[1] - axis[0]))

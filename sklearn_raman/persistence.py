@@ -54,6 +54,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn_raman.preprocessing._crop.Cropper",
     "sklearn_raman.preprocessing._despike.CosmicRayRemover",
     "sklearn_raman.preprocessing._image.SpectrumImager",
+    "sklearn_raman.preprocessing._native.OnNativeAxis",
     "sklearn_raman.preprocessing._normalize.MinMaxPerSpectrum",
     "sklearn_raman.preprocessing._normalize.StandardNormalVariate",
     "sklearn_raman.preprocessing._normalize.VectorNormalizer",

@@ -450,7 +450,9 @@ def test_pairs_are_sent_to_the_resampler(ctx, name, estimator, method, equal_len
     ):
         fit(spectra, y)
     if method is not None:
-        X = SpectrumResampler(start=300, stop=1500, step=12).fit_transform(spectra)
+        X = SpectrumResampler(
+            start=300, stop=1500, step=12, fill_value=0
+        ).fit_transform(spectra)
         fitted = estimator.fit(X, y)
         with pytest.raises(ValueError, match="SpectrumResampler"):
             getattr(fitted, method)(spectra)

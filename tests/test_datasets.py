@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -255,7 +258,7 @@ def test_read_spectra_folder_labels_and_groups(tmp_path):
     data = read_spectra(tmp_path)
     assert data.y.tolist() == ["calcite", "calcite", "quartz", "quartz"]
     assert len(data.spectra) == 4 and len(data.metadata) == 4
-    assert data.groups.tolist() == ["calcite0", "calcite1", "quartz0", "quartz1"]
+    assert data.groups.tolist() == data.filenames.tolist()  # one sample per file
     custom = read_spectra(
         sorted(tmp_path.rglob("*.txt")), label_from=lambda p: p.stem[-1]
     )
@@ -268,6 +271,57 @@ def test_read_spectra_rruff_name(tmp_path):
     data = read_spectra(tmp_path, label_from="rruff_name")
     assert data.y.tolist() == ["Albite"]
     assert data.groups.tolist() == ["R040068"]
+
+
+def test_read_spectra_groups_never_join_files_without_a_sample_id(tmp_path):
+    # "material__color__n" names: 16 items of one colour are 16 samples
+    (tmp_path / "PE").mkdir()
+    for i in range(3):
+        write(tmp_path / "PE", f"PE__blue__{i}.txt", "100,1\n200,2\n300,1\n")
+    write(tmp_path / "PE", "PE__R040068-1__a.txt", "100,1\n200,2\n300,1\n")
+    write(tmp_path / "PE", "PE__R040068-2__b.txt", "100,1\n200,2\n300,1\n")
+    data = read_spectra(tmp_path)
+    by_file = dict(zip((Path(f).name for f in data.filenames), data.groups))
+    assert len({by_file[f"PE__blue__{i}.txt"] for i in range(3)}) == 3
+    assert (
+        by_file["PE__R040068-1__a.txt"] == by_file["PE__R040068-2__b.txt"] == "R040068"
+    )
+    # groups_from: one id per file by rule, pattern or callable
+    assert set(read_spectra(tmp_path, groups_from="file").groups) == set(data.filenames)
+    stems = read_spectra(tmp_path, groups_from="stem").groups
+    assert sorted(stems) == sorted(Path(f).stem for f in data.filenames)
+    colour = read_spectra(tmp_path, groups_from=r"^PE__([a-zR0-9]+)").groups
+    assert sorted(set(colour)) == ["R040068", "blue"]
+    compiled = read_spectra(tmp_path, groups_from=re.compile(r"__(\w)"))
+    assert sorted(set(compiled.groups)) == ["R", "b"]
+    assert set(read_spectra(tmp_path, groups_from=lambda p: p.suffix).groups) == {
+        ".txt"
+    }
+    with pytest.raises(ValueError, match=r"PE__R040068-1__a.txt: groups_from='blue'"):
+        read_spectra(tmp_path, groups_from="blue")
+    with pytest.raises(ValueError, match="neither one of"):
+        read_spectra(tmp_path, groups_from="(")
+    with pytest.raises(TypeError, match="groups_from must be"):
+        read_spectra(tmp_path, groups_from=3)
+
+
+@pytest.mark.parametrize("label_from", ["auto", "folder"])
+def test_read_spectra_refuses_to_label_a_flat_folder_by_its_name(tmp_path, label_from):
+    for name in ("PE_1.txt", "PP_1.txt"):
+        write(tmp_path, name, "100,1\n200,2\n300,1\n")
+    with pytest.raises(ValueError, match=r"2 of the 2 files in .* lie directly in it"):
+        read_spectra(tmp_path, label_from=label_from)
+    # a stray file beside the class folders is refused too
+    (tmp_path / "PE").mkdir()
+    write(tmp_path / "PE", "PE_2.txt", "100,1\n200,2\n300,1\n")
+    with pytest.raises(ValueError, match=r"2 of the 3 files.*subfolder"):
+        read_spectra(tmp_path, label_from=label_from)
+    # the fixes the message names work
+    named = read_spectra(tmp_path, label_from=lambda p: p.stem.split("_")[0])
+    assert sorted(named.y) == ["PE", "PE", "PP"]
+    # files named one by one keep their folder's name: the user's choice
+    listed = read_spectra(sorted(tmp_path.glob("*.txt")), label_from=label_from)
+    assert set(listed.y) == {tmp_path.name}
 
 
 def test_read_spectra_errors(tmp_path):
@@ -319,7 +373,10 @@ def test_all_rruff_raw_files(rruff_raw):
     assert len(wrapped) == 36  # header values wrapped onto a line without ##
 
     grid_x = MinMaxPerSpectrum().fit_transform(
-        SpectrumResampler(start=30, stop=1599, step=1).fit_transform(data.spectra)
+        # the papers' grid: zero outside each spectrum, as Sang et al. fill
+        SpectrumResampler(start=30, stop=1599, step=1, fill_value=0).fit_transform(
+            data.spectra
+        )
     )
     assert grid_x.shape == (384, 1570)
     assert np.isfinite(grid_x).all()

@@ -431,7 +431,7 @@ def test_on_error_raises_warns_or_skips_and_lists_every_skipped_file(tmp_path):
         warnings.simplefilter("error")
         quiet = read_spectra(root, on_error="skip")
     assert quiet.skipped == data.skipped
-    assert read_spectra(root / "b").skipped == []
+    assert read_spectra(root / "b", label_from=lambda p: "b").skipped == []
     with pytest.raises(ValueError, match="on_error must be"):
         read_spectra(root, on_error="ignore")
 
@@ -469,7 +469,7 @@ def test_mmpsd_folders_read_every_file_with_its_polymer(modality):
         pytest.skip(f"MMPSD not found at {MMPSD} (../shared/data)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = read_spectra(MMPSD / modality)
+        data = read_spectra(MMPSD / modality, groups_from="stem")
     labels, counts = np.unique(data.y, return_counts=True)
     assert dict(zip(labels, counts)) == {"HDPE": 26, "LDPE": 17, "PET": 39, "PP": 40}
     assert len(data.spectra) == 122 and data.skipped == []

@@ -340,12 +340,14 @@ def test_fusion_on_mmpsd_ftir_and_raman_of_the_same_samples():
         pytest.skip(f"MMPSD not found at {MMPSD} (../shared/data)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # FTIR exports with a stray third value
-        ftir, raman = read_spectra(MMPSD / "FTIR"), read_spectra(MMPSD / "Raman")
+        # MMPSD's file stem is the sample id in every modality
+        ftir = read_spectra(MMPSD / "FTIR", groups_from="stem")
+        raman = read_spectra(MMPSD / "Raman", groups_from="stem")
     blocks = {
         "ftir": SpectrumResampler(start=400, stop=4000, step=4).fit_transform(
             ftir.spectra
         ),
-        "raman": SpectrumResampler(start=500, stop=3200, step=4).fit_transform(
+        "raman": SpectrumResampler(start=504, stop=3200, step=4).fit_transform(
             raman.spectra[::-1]  # another order: pairing is by id, not position
         ),
     }

@@ -138,6 +138,31 @@ def test_identify_mmpsd_cnn(mmpsd_reference, tmp_path):
     assert verdicts[("PET", "unknown")] == 39
 
 
+def test_train_with_a_baseline_on_native_axes(folders, tmp_path):
+    # raw files: each on a sloped background of its own; --baseline removes it
+    # on the file's own axis, in training and when identifying
+    raw = tmp_path / "raw"
+    rng = np.random.default_rng(0)
+    for path in sorted((folders / "reference").rglob("*.csv")):
+        wn, x = np.loadtxt(path, delimiter=",", skiprows=1).T
+        keep = slice(rng.integers(0, 40), len(wn) - rng.integers(0, 40))
+        slope = rng.uniform(0.5, 3) * (wn - wn[0]) / np.ptp(wn)
+        out = raw / path.parent.name / path.name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        np.savetxt(out, np.c_[wn, x + slope][keep], delimiter=",")
+    model = tmp_path / "library.skops"
+    argv = ["train", "--data", str(raw), "--model", "library", "--out", str(model)]
+    assert main(argv + ["--baseline", "arpls", "--threads", "1"]) == 0
+    steps = persistence.load(model)["pipeline"].named_steps
+    assert steps["onnativeaxis"].transformer[-1].method == "arpls"
+    results = tmp_path / "results.csv"
+    main(["identify", str(model), str(raw), "--out", str(results)])
+    verdicts = _verdicts(results)
+    assert _known_accuracy(verdicts) >= 0.9
+    with pytest.raises(SystemExit):
+        main(argv + ["--baseline", "nope"])
+
+
 def test_identify_refuses_another_axis_and_warns_of_a_short_one(folders, tmp_path):
     model = tmp_path / "library.skops"
     main(

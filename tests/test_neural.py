@@ -573,3 +573,31 @@ def test_no_grad_batches_shrink_where_feature_maps_are_large(easy, monkeypatch):
     assert clf.net_.iterator_valid__batch_size == 5
     clf.set_params(batch_size=8).fit(X_train, y_train)
     assert clf.net_.iterator_valid__batch_size == 8  # never below training's
+
+
+def test_n_threads_hold_for_fit_and_predict_then_are_restored(monkeypatch):
+    import sklearn_raman.neural._base as base
+    import sklearn_raman.neural._training as training
+
+    seen = []
+
+    def spy(module, name):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            seen.append(torch.get_num_threads())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    spy(training, "recalibrate_batch_norm")  # at the end of training
+    spy(base, "forward_in_chunks")  # every prediction
+    X, y = make_spectra(n_classes=3, n_samples_per_class=8, n_points=64, random_state=0)
+    before = torch.get_num_threads()
+    target = 2 if before == 1 else 1
+    clf = CLASSIFIERS[0]._create_test_instance(max_epochs=1, n_threads=target)
+    clf.fit(X, y).predict(X)
+    assert seen == [target, target] and torch.get_num_threads() == before
+    seen.clear()
+    clf.set_params(n_threads=None).predict(X)
+    assert seen == [before]

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from scipy.integrate import trapezoid
@@ -8,11 +10,13 @@ from sklearn_raman import (
     CosmicRayRemover,
     Cropper,
     MinMaxPerSpectrum,
+    OnNativeAxis,
     SavitzkyGolay,
     SpectrumResampler,
     StandardNormalVariate,
     VectorNormalizer,
     make_spectra,
+    persistence,
 )
 from sklearn_raman.preprocessing import BASELINE_METHODS, make_grid
 
@@ -36,8 +40,16 @@ def test_resample_descending_and_duplicates():
 
 def test_resample_fill_values():
     pair = [(np.array([10.0, 20.0]), np.array([1.0, 2.0]))]
-    out = SpectrumResampler(grid=[0, 10, 20, 30]).fit_transform(pair)
+    # the default fills with 0 and says how much it filled
+    with pytest.warns(UserWarning, match=r"50.0% of X \(1 of 1 spectra\).*10 to 20"):
+        out = SpectrumResampler(grid=[0, 10, 20, 30]).fit_transform(pair)
     np.testing.assert_allclose(out, [[0.0, 1.0, 2.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a fill the user chose: no warning
+        out = SpectrumResampler(grid=[0, 10, 20, 30], fill_value=0).fit_transform(pair)
+        np.testing.assert_allclose(out, [[0.0, 1.0, 2.0, 0.0]])
+        nan = SpectrumResampler(grid=[0, 10, 20, 30], fill_value=np.nan)
+        np.testing.assert_array_equal(np.isnan(nan.fit_transform(pair)), [[1, 0, 0, 1]])
     out = SpectrumResampler(grid=[0, 10, 20, 30], fill_value="edge").fit_transform(pair)
     np.testing.assert_allclose(out, [[1.0, 1.0, 2.0, 2.0]])
     out = SpectrumResampler(grid=[0, 15], fill_value=-1.0).fit_transform(pair)
@@ -69,9 +81,28 @@ def test_resample_2d_identity_default_grid_and_dtype():
 
 def test_resample_ragged_defaults_and_feature_names():
     X, _ = make_spectra(n_classes=2, n_samples_per_class=3, ragged=True, random_state=0)
-    res = SpectrumResampler(step=2.0).fit(X)
-    lo = min(wn[0] for wn, _ in X)
-    assert res.grid_[0] == lo and res.grid_[-1] <= max(wn[-1] for wn, _ in X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default grid needs no fill
+        res = SpectrumResampler(step=2.0).fit(X)
+        res.transform(X)
+    # the range every spectrum covers
+    assert res.grid_[0] == max(wn[0] for wn, _ in X)
+    assert res.grid_[-1] <= min(wn[-1] for wn, _ in X)
+    union = SpectrumResampler(step=2.0, span="union").fit(X)
+    assert union.grid_[0] == min(wn[0] for wn, _ in X)
+    with pytest.warns(UserWarning, match="lies outside the measured range"):
+        union.transform(X)
+    # a new spectrum narrower than the grid: filled, and told so
+    narrow = [(X[0][0][50:-50], X[0][1][50:-50])]
+    with pytest.warns(UserWarning, match=r"1 of 1 spectra.*fill_value=0 \(no warning"):
+        res.transform(narrow)
+    # no common range: an error naming the spectra
+    apart = [(np.arange(3.0), np.ones(3)), (np.arange(10.0, 13.0), np.ones(3))]
+    with pytest.raises(ValueError, match=r"no common range \(spectrum 1 starts at 10"):
+        SpectrumResampler().fit(apart)
+    np.testing.assert_array_equal(
+        SpectrumResampler(span="union", fill_value=0).fit(apart).grid_[[0, -1]], [0, 12]
+    )
     assert not hasattr(res, "n_features_in_")
     names = res.get_feature_names_out()
     assert names.size == res.grid_.size and float(names[1]) == res.grid_[1]
@@ -290,3 +321,69 @@ def test_cosmic_ray_remover_flat_and_short_spectra():
     out = CosmicRayRemover().fit_transform(np.ones((2, 10)))
     np.testing.assert_array_equal(out, np.ones((2, 10)))
     assert CosmicRayRemover().fit_transform([[1.0, 2.0]]).shape == (1, 2)
+
+
+# --- per-spectrum steps on native axes ---------------------------------------
+def _raw_pairs():
+    """Three spectra of one band on ragged axes, on sloped backgrounds."""
+    axes = [np.linspace(100, 900, 401), np.linspace(300, 1500, 601)]
+    axes.append(axes[0].copy())  # a second spectrum on the first axis
+    spectra = []
+    for k, x in enumerate(axes):
+        band = np.exp(-(((x - 600) / 8) ** 2))
+        spectra.append((x, band + (1 + k) * (0.5 + x / 1000)))
+    return spectra
+
+
+def test_on_native_axis_corrects_each_spectrum_on_its_own_axis(tmp_path):
+    spectra = _raw_pairs()
+    baseline = BaselineCorrector(method="modpoly", method_params={"poly_order": 1})
+    native = OnNativeAxis(baseline)
+    out = native.fit_transform(spectra)
+    assert [a is b for (a, _), (b, _) in zip(out, spectra)] == [True] * 3
+    for (x, v), (_, raw) in zip(out, spectra):
+        band = np.exp(-(((x - 600) / 8) ** 2))
+        np.testing.assert_allclose(v, band, atol=0.02)
+        assert not np.shares_memory(v, raw)
+    # the same as one corrector per spectrum: grouping by axis changes nothing
+    for (x, v), (_, raw) in zip(out, spectra):
+        one = BaselineCorrector(
+            method="modpoly", method_params={"poly_order": 1}, wavenumbers=x
+        )
+        np.testing.assert_allclose(v, one.fit_transform(raw[None])[0])
+    # before resampling it sees no filled ends; after, it fits the step
+    union = SpectrumResampler(span="union", step=4, fill_value=0)
+    first = make_pipeline(native, union, MinMaxPerSpectrum()).fit_transform(spectra)
+    after = make_pipeline(
+        union, BaselineCorrector(method="modpoly", method_params={"poly_order": 1})
+    ).fit_transform(spectra)
+    grid = np.arange(100, 1501, 4.0)
+    inside = (grid >= 320) & (grid <= 880)
+    truth = np.exp(-(((grid - 600) / 8) ** 2))
+    assert np.abs(first[:, inside] - truth[inside]).max() < 0.05
+    assert np.abs(after[:, inside] - truth[inside]).max() > 0.2
+    # a pipeline's nested wavenumbers are set too (the derivative's step: 2)
+    sg = SavitzkyGolay(window_length=9, polyorder=2, deriv=1)
+    chain = OnNativeAxis(make_pipeline(baseline, sg))
+    for (x, a), (_, b) in zip(chain.fit_transform(spectra), out):
+        direct = sg.set_params(wavenumbers=x).fit_transform(b[None])[0]
+        np.testing.assert_allclose(a, direct, atol=1e-9)
+    # skops round trip
+    model = make_pipeline(native, SpectrumResampler(step=4))
+    model.fit(spectra)
+    persistence.dump(model, tmp_path / "model.skops")
+    loaded = persistence.load(tmp_path / "model.skops")
+    np.testing.assert_array_equal(loaded.transform(spectra), model.transform(spectra))
+
+
+def test_on_native_axis_errors_and_2d():
+    spectra = _raw_pairs()
+    with pytest.raises(ValueError, match="only a transformer that keeps every point"):
+        OnNativeAxis(Cropper(lower=400, upper=800)).fit_transform(spectra)
+    fitted = OnNativeAxis(MinMaxPerSpectrum()).fit(spectra)
+    with pytest.raises(ValueError, match="pass pairs to transform too"):
+        fitted.transform(np.ones((2, 5)))
+    X = np.random.default_rng(0).random((3, 12))
+    flat = OnNativeAxis(MinMaxPerSpectrum()).fit(X)
+    np.testing.assert_allclose(flat.transform(X), MinMaxPerSpectrum().fit_transform(X))
+    assert flat.transformer_ is not flat.transformer

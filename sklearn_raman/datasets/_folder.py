@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -24,6 +25,7 @@ from ._readers import (
 from ._text import SpectrumFileError, SpectrumFileWarning
 
 _LABEL_FROM = ("auto", "folder", "rruff_name")
+_GROUPS_FROM = ("auto", "file", "stem")
 
 
 def _label_of(path: Path, label_from) -> str:
@@ -38,6 +40,7 @@ def read_spectra(
     source: str | os.PathLike | Iterable[str | os.PathLike],
     label_from: str | Callable[[Path], object] = "auto",
     *,
+    groups_from: str | re.Pattern | Callable[[Path], object] = "auto",
     pattern: str = "*",
     recursive: bool = True,
     layout: str = "auto",
@@ -63,6 +66,25 @@ def read_spectra(
         ``label_from(path)``; ``"auto"``, the table's own labels for the
         spectra of a wide table (``label_column``, or its column names / the
         first text label field of its rows), the folder otherwise.
+
+        A file that lies directly in a folder ``source`` has no class folder:
+        with ``"folder"`` or ``"auto"`` it would get the name of ``source``
+        itself, so reading a flat folder raises and names the fix (one
+        subfolder per class, or a callable).
+    groups_from : {"auto", "file", "stem"}, regex or callable, default="auto"
+        The sample id of each spectrum (``groups``), for group-aware splits:
+        spectra of one id never sit on both sides of a split, so an id must
+        not join different physical samples. ``"auto"``: the RRUFF sample id
+        when the file's header or name carries one (``R040068``; see
+        :func:`rruff_sample_id`), else the file itself (its path); the
+        spectra of a table: ``"<path>:<spectrum name>"``. ``"file"``: the file
+        (its path), always. ``"stem"``: the file name without its extension,
+        for data sets whose file names are sample ids shared across folders
+        or instruments (MMPSD's ``PP01``). A regex (``str`` or compiled): the
+        first capture group, or else the whole match, of its search in the file
+        name (``r"^(S\d+)_"`` for ``S12_spot3.txt``); a file it does not
+        match raises. A callable: ``groups_from(path)``. Every option but
+        ``"auto"`` gives all spectra of a file (a table, a map) one id.
     pattern : str, default="*"
         Glob pattern of the files in a folder. Hidden files are skipped.
     recursive : bool, default=True
@@ -91,9 +113,7 @@ def read_spectra(
         ``spectra``: list of ``(wavenumbers, intensities)`` pairs, each on its
         own axis (feed it to :class:`~sklearn_raman.SpectrumResampler`);
         ``y``: ndarray of labels; ``groups``: ndarray of sample ids, for
-        group-aware splits: the RRUFF id from the header or the file name (see
-        :func:`rruff_sample_id`), else the file stem; for the spectra of a
-        table, ``"<file name>:<spectrum name>"``; ``filenames``: ndarray of
+        group-aware splits (see ``groups_from``); ``filenames``: ndarray of
         paths (a table's repeated for each of its spectra); ``metadata``:
         list of header dicts (with ``"name"`` and the row's label fields for
         the spectra of a table); ``skipped``: list of ``(path, reason)`` of
@@ -121,14 +141,17 @@ def read_spectra(
         raise ValueError(
             f"label_from must be one of {_LABEL_FROM} or a callable; got {label_from!r}"
         )
+    groups_from = _check_groups_from(groups_from)
     sources = [source] if isinstance(source, str | os.PathLike) else list(source)
     if not sources:
         raise ValueError("read_spectra: the list of files is empty")
-    paths = [p for root in sources for p in _files(Path(root), pattern, recursive)]
+    found = [(Path(root), _files(Path(root), pattern, recursive)) for root in sources]
+    paths = [p for _, files in found for p in files]
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {_ON_ERROR}; got {on_error!r}")
     read = delayed(_read_or_reason)
-    jobs = (read(p, label_from, layout, label_column, on_error) for p in paths)
+    options = (label_from, groups_from, layout, label_column, on_error)
+    jobs = (read(p, *options) for p in paths)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     # tqdm's disable=None: shown on a terminal only
     disable = (None if len(paths) > 100 else True) if progress is None else not progress
@@ -152,6 +175,8 @@ def read_spectra(
             f"none of the {len(paths)} files could be read; the first: "
             f"{skipped[0][0]}: {skipped[0][1]}"
         )
+    if not callable(label_from) and label_from in ("auto", "folder"):
+        _check_class_folders(found, parts, label_from)
     _warn_mixed_axes(parts)
     return Bunch(
         skipped=skipped,
@@ -179,10 +204,70 @@ def _files(root: Path, pattern: str, recursive: bool) -> list[Path]:
     return paths
 
 
-def _read_or_reason(path: Path, label_from, layout, label_column, on_error):
+def _check_groups_from(groups_from):
+    """``groups_from`` as given, a regex compiled; unknown keywords raise."""
+    if callable(groups_from) or isinstance(groups_from, re.Pattern):
+        return groups_from
+    if not isinstance(groups_from, str):
+        raise TypeError(
+            "groups_from must be 'auto', 'file', 'stem', a regex or a callable; "
+            f"got {type(groups_from).__name__}"
+        )
+    if groups_from in _GROUPS_FROM:
+        return groups_from
+    try:
+        return re.compile(groups_from)
+    except re.error as exc:
+        raise ValueError(
+            f"groups_from={groups_from!r} is neither one of {_GROUPS_FROM} nor a "
+            f"regular expression ({exc})"
+        ) from None
+
+
+def _group_of(path: Path, groups_from) -> str:
+    """The sample id of ``path`` by ``groups_from`` (not "auto")."""
+    if callable(groups_from):
+        return str(groups_from(path))
+    if groups_from == "file":
+        return str(path)
+    if groups_from == "stem":
+        return path.stem
+    match = groups_from.search(path.name)
+    if match is None:
+        raise ValueError(
+            f"{path}: groups_from={groups_from.pattern!r} does not match the file "
+            "name, so it gives no sample id; fix the pattern or pass a callable"
+        )
+    return match.group(1) if groups_from.groups else match.group(0)
+
+
+def _check_class_folders(found, parts, label_from: str) -> None:
+    """Raise when files lying directly in a folder source were labelled by it."""
+    by_folder = {
+        name for part in parts if part.labelled_by_folder for name in part.filenames
+    }
+    for root, files in found:
+        if not root.is_dir():
+            continue  # a file named on its own: its folder is the user's choice
+        loose = [p for p in files if p.parent == root and str(p) in by_folder]
+        if loose:
+            raise ValueError(
+                f"{len(loose)} of the {len(files)} files in {root} lie directly in "
+                f"it, e.g. {loose[0].name}: label_from={label_from!r} would label "
+                f"them {root.name!r}, the name of the folder you read, not a "
+                f"class. Put each class's files in a subfolder of {root} "
+                f"({root}/<class>/<file>), or say where labels come from: "
+                "label_from=callable(path) (e.g. lambda p: p.stem.split('_')[0]) "
+                "or 'rruff_name'"
+            )
+
+
+def _read_or_reason(
+    path: Path, label_from, groups_from, layout, label_column, on_error
+):
     """The spectra of one file, or (unless raising) why it could not be read."""
     try:
-        return _read_file(path, label_from, layout, label_column)
+        return _read_file(path, label_from, groups_from, layout, label_column)
     except (SpectrumFileError, ValueError, OSError) as exc:
         if on_error == "raise":
             raise
@@ -211,34 +296,56 @@ def _warn_mixed_axes(parts: list[Bunch]) -> None:
         )
 
 
-def _read_file(path: Path, label_from, layout: str, label_column) -> Bunch:
+def _read_file(path: Path, label_from, groups_from, layout: str, label_column) -> Bunch:
     """The spectra of one file, with their labels and groups."""
+    by_folder = not callable(label_from) and label_from in ("auto", "folder")
     vendor = _read_vendor(path)
     if vendor is not None:
         # every spectrum of a map or series is one sample: the file's
         n = vendor.n_spectra
+        group = _auto_group(path, "") if groups_from == "auto" else None
         return Bunch(
             spectra=[vendor.spectrum(i) for i in range(n)],
             y=np.asarray([_label_of(path, label_from)] * n),
-            groups=np.asarray([rruff_sample_id(path)] * n),
+            groups=np.asarray([group or _group_of(path, groups_from)] * n),
             filenames=np.asarray([str(path)] * n),
             metadata=vendor.metadata,
+            labelled_by_folder=by_folder,
         )
     table = _parse(path, layout)
     if table.n_spectra > 1 or table.layout == "rows":
         data = read_table(path, layout=table.layout, label_column=label_column)
         if label_from != "auto":
             data.y = np.asarray([_label_of(path, label_from)] * table.n_spectra)
+        if groups_from == "auto":
+            data.groups = np.asarray([f"{path}:{name}" for name in data.names])
+        else:
+            data.groups = np.asarray([_group_of(path, groups_from)] * table.n_spectra)
+        data.labelled_by_folder = by_folder and label_from != "auto"
         return data
     wavenumbers, intensities = ascending(table.axis, table.values[0])
     meta = _metadata(table, 0)
-    rruff_id = str(meta.get("RRUFFID", "")).strip()
+    if groups_from == "auto":
+        group = _auto_group(path, str(meta.get("RRUFFID", "")).strip())
+    else:
+        group = _group_of(path, groups_from)
     return Bunch(
         spectra=[(wavenumbers, intensities)],
         y=np.asarray([_label_of(path, label_from)]),
-        groups=np.asarray(
-            [rruff_id if _SAMPLE_ID.fullmatch(rruff_id) else rruff_sample_id(path)]
-        ),
+        groups=np.asarray([group]),
         filenames=np.asarray([str(path)]),
         metadata=[meta],
+        labelled_by_folder=by_folder,
     )
+
+
+def _auto_group(path: Path, header_id: str) -> str:
+    """A RRUFF sample id from the header or the name, else the file itself."""
+    if _SAMPLE_ID.fullmatch(header_id):
+        return header_id
+    fields = path.name.split("__")
+    # "material__color__1.txt" carries no sample id: such a name would join
+    # different samples, so only a real id (R040068) groups several files
+    if len(fields) > 1 and _SAMPLE_ID.match(fields[1]):
+        return rruff_sample_id(path)
+    return str(path)

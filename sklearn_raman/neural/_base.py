@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._axis import reject_ragged
 from ..nn import SpectrumNet
-from ._device import draw_seed, seeded_torch
+from ._device import draw_seed, seeded_torch, torch_threads
 from ._inference import forward_in_chunks, network_input
 from ._onnx import OnnxExportMixin
 from ._params import TRAINING_CONSTRAINTS, TRAINING_DEFAULTS, declare, make_init
@@ -100,6 +100,16 @@ class SpectrumNetClassifier(
         ``"auto"`` (CUDA if available, else CPU, resolved in :meth:`fit`),
         ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. Asking for CUDA without it warns
         and trains on the CPU.
+    n_threads : int or None, default=None
+        CPU threads of torch while this estimator trains and predicts (set for
+        the call, then restored). None: torch's setting, all cores unless
+        ``OMP_NUM_THREADS`` or ``torch.set_num_threads`` say otherwise; joblib's
+        process workers (``cross_val_score(..., n_jobs=2)``, ``GridSearchCV``)
+        already split the cores between them. Set it when fits run side by
+        side in one machine otherwise (two programs, joblib threads): each
+        fit using every core slows all of them far more than sharing does
+        (measured on 2 cores: two fits of all cores each, 10 times slower than
+        one; of one core each, see ``benchmarks/throughput.py --concurrent``).
     mixed_precision : bool, default=True
         Train with bfloat16 autocast on CUDA devices that support it; never on
         the CPU. Prediction runs in float32 (see ``inference_precision``), so
@@ -270,9 +280,10 @@ class SpectrumNetClassifier(
 
     def _forward(self, X, *, embed: bool = False) -> np.ndarray:
         X = network_input(self, X)  # checks that the estimator is fitted
-        return forward_in_chunks(
-            self.net_, X, embed=embed, precision=self.inference_precision
-        )
+        with torch_threads(self.n_threads):
+            return forward_in_chunks(
+                self.net_, X, embed=embed, precision=self.inference_precision
+            )
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities.

@@ -42,6 +42,24 @@ def seeded_torch(seed: int):
 
 
 @contextlib.contextmanager
+def torch_threads(n_threads: int | None):
+    """Set the CPU threads of torch to ``n_threads`` for a block (None: keep them).
+
+    The setting is process-wide, so it is restored afterwards: a fit does not
+    change what the rest of the program runs with.
+    """
+    if n_threads is None:
+        yield
+        return
+    saved = torch.get_num_threads()
+    torch.set_num_threads(int(n_threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
+
+
+@contextlib.contextmanager
 def float32_precision(precision: str = "float32"):
     """CUDA float32 convolutions and matrix products in ``precision`` for a block.
 

@@ -13,7 +13,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from .._split import per_class_split
 from ..nn import SpectrumNet
-from ._device import resolve_device, seeded_torch
+from ._device import resolve_device, seeded_torch, torch_threads
 from ._recipe import auto_epochs, build_net
 
 
@@ -63,6 +63,10 @@ class TrainingMixin:
 
     def _train(self, net: SpectrumNet, X, y, *, seed: int, max_epochs=None, lr=None):
         """Train ``net`` on encoded labels ``y`` and keep it as ``net_``."""
+        with torch_threads(self.n_threads):
+            self._train_on(net, X, y, seed=seed, max_epochs=max_epochs, lr=lr)
+
+    def _train_on(self, net: SpectrumNet, X, y, *, seed, max_epochs, lr) -> None:
         device = resolve_device(self.device)
         train, valid = np.arange(len(y)), None
         if self.validation_fraction > 0:

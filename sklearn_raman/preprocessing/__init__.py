@@ -1,6 +1,7 @@
 """Preprocessing transformers for spectra.
 
 Resampling, normalisation, cropping, smoothing, baseline and cosmic-ray removal;
+any of those on each spectrum's own axis before resampling (``OnNativeAxis``);
 spectra as images (``SpectrumImager``).
 
 All are scikit-learn transformers that work row-wise on spectra (one spectrum
@@ -13,6 +14,7 @@ from ._baseline import BASELINE_METHODS, BaselineCorrector
 from ._crop import Cropper
 from ._despike import CosmicRayRemover
 from ._image import SpectrumImager
+from ._native import OnNativeAxis
 from ._normalize import MinMaxPerSpectrum, StandardNormalVariate, VectorNormalizer
 from ._resample import SpectrumResampler, make_grid
 from ._smooth import SavitzkyGolay
@@ -23,6 +25,7 @@ __all__ = [
     "CosmicRayRemover",
     "Cropper",
     "MinMaxPerSpectrum",
+    "OnNativeAxis",
     "SavitzkyGolay",
     "SpectralTransformer",
     "SpectrumImager",

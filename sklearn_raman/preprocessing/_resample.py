@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -46,7 +47,8 @@ def make_grid(start: float, stop: float, step: float) -> np.ndarray:
     if stop < start:
         raise ValueError(f"stop={stop} is below start={start}")
     n = int(np.floor((stop - start) / step + 1e-9)) + 1
-    return start + step * np.arange(n, dtype=np.float64)
+    # rounding must not put the last point past stop (outside the data)
+    return np.minimum(start + step * np.arange(n, dtype=np.float64), stop)
 
 
 class SpectrumResampler(TransformerMixin, BaseEstimator):
@@ -58,23 +60,43 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
     2D ``X`` whose columns lie on ``wavenumbers``. Axes may be descending or hold
     repeated values (repeats are averaged).
 
+    The grid invents no data by default: it spans the range every spectrum
+    covers (``span="common"``), and a grid point outside a spectrum's measured
+    range, if any (an explicit ``start`` / ``stop`` / ``grid``, or a new
+    spectrum at ``transform``), is set to 0 *with a warning* that says how much
+    of X was filled, unless ``fill_value`` is given. Baseline correction and
+    min-max scaling of rows with filled ends fit the step, not the spectrum:
+    crop to the range all spectra cover, or correct each spectrum on its own
+    axis first with :class:`OnNativeAxis`.
+
     Parameters
     ----------
     grid : array-like of shape (n_grid,), default=None
         Target wavenumbers. Overrides ``start``, ``stop`` and ``step``.
     start : float, default=None
-        First grid point; ``None``: the smallest measured wavenumber.
+        First grid point; ``None``: set by ``span``.
     stop : float, default=None
-        Last grid point (inclusive); ``None``: the largest measured wavenumber.
+        Last grid point (inclusive); ``None``: set by ``span``.
+    span : {"common", "union"}, default="common"
+        The range of the grid where ``start`` / ``stop`` are ``None``:
+        ``"common"``, the range every spectrum seen in ``fit`` covers (from the
+        largest first wavenumber to the smallest last one; an error names the
+        narrowest spectrum if they share none); ``"union"``, from the smallest
+        measured wavenumber to the largest, so that the spectra that do not
+        reach the ends are filled (with ``fill_value``).
     step : float, default=None
         Grid spacing; ``None``: the median spacing of the measured axes. With 2D
         input and none of ``grid``, ``start``, ``stop``, ``step`` given, the grid is
         the input axis itself (sorted, repeats merged).
     kind : {"linear", "cubic"}, default="linear"
         Interpolation: piecewise linear, or a not-a-knot cubic spline.
-    fill_value : float or "edge", default=0.0
-        Value of grid points outside a spectrum's measured range. 0 as in Sang
-        et al. (2021); ``"edge"`` repeats the first / last measured value.
+    fill_value : float, "edge" or None, default=None
+        Value of grid points outside a spectrum's measured range: a number
+        (0 as in Sang et al. (2021); ``np.nan`` to mark them, for a later step
+        to crop or impute), or ``"edge"`` to repeat the first / last measured
+        value. ``None``: 0, with a warning whenever a point is filled (the
+        share of X and the range every spectrum covers); give the value to
+        accept the filling without a warning.
     wavenumbers : array-like of shape (n_points,), default=None
         Axis of the columns of a 2D ``X``. ``None``: numeric column names if X is
         a DataFrame, else the column index. Not used with ragged input.
@@ -94,7 +116,10 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
     >>> from sklearn_raman import SpectrumResampler
     >>> spectra = [(np.array([0.0, 10.0]), np.array([0.0, 1.0])),
     ...            (np.array([20.0, 5.0, 0.0]), np.array([2.0, 0.5, 0.0]))]
-    >>> SpectrumResampler(start=0, stop=20, step=5).fit_transform(spectra)
+    >>> SpectrumResampler(step=5).fit_transform(spectra)  # 0 to 10: both cover it
+    array([[0. , 0.5, 1. ],
+           [0. , 0.5, 1. ]])
+    >>> SpectrumResampler(span="union", step=5, fill_value=0).fit_transform(spectra)
     array([[0. , 0.5, 1. , 0. , 0. ],
            [0. , 0.5, 1. , 1.5, 2. ]])
     """
@@ -103,9 +128,10 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
         "grid": ["array-like", None],
         "start": [Real, None],
         "stop": [Real, None],
+        "span": [StrOptions({"common", "union"})],
         "step": [Interval(Real, 0, None, closed="neither"), None],
         "kind": [StrOptions({"linear", "cubic"})],
-        "fill_value": [Real, StrOptions({"edge"})],
+        "fill_value": [Real, StrOptions({"edge"}), None],
         "wavenumbers": ["array-like", None],
     }
 
@@ -115,14 +141,16 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
         grid=None,
         start: float | None = None,
         stop: float | None = None,
+        span: str = "common",
         step: float | None = None,
         kind: str = "linear",
-        fill_value: float | str = 0.0,
+        fill_value: float | str | None = None,
         wavenumbers=None,
     ):
         self.grid = grid
         self.start = start
         self.stop = stop
+        self.span = span
         self.step = step
         self.kind = kind
         self.fill_value = fill_value
@@ -185,8 +213,22 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             and (self.wavenumbers_ is not None)
         ):
             return np.unique(self.wavenumbers_)
-        start = min(a.min() for a in axes) if self.start is None else self.start
-        stop = max(a.max() for a in axes) if self.stop is None else self.stop
+        lows = np.array([a.min() for a in axes])
+        highs = np.array([a.max() for a in axes])
+        if self.span == "union":
+            lo, hi = lows.min(), highs.max()
+        else:
+            lo, hi = lows.max(), highs.min()
+        start = lo if self.start is None else self.start
+        stop = hi if self.stop is None else self.stop
+        if stop < start and self.span == "common":
+            first, last = int(np.argmax(lows)), int(np.argmin(highs))
+            raise ValueError(
+                "SpectrumResampler: the spectra share no common range (spectrum "
+                f"{first} starts at {lows[first]:g}, spectrum {last} stops at "
+                f"{highs[last]:g}); give start and stop, or span='union' with a "
+                "fill_value"
+            )
         step = self.step
         if step is None:
             spacings = [np.median(np.diff(np.unique(a))) for a in axes if a.size > 1]
@@ -211,8 +253,42 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             out[..., left] = values[..., :1]
             out[..., right] = values[..., -1:]
         else:
-            out[..., left | right] = self.fill_value
+            out[..., left | right] = 0.0 if self.fill_value is None else self.fill_value
         return out
+
+    def _warn_filled(self, axes, n_rows: int) -> None:
+        """Warn (``fill_value=None``) how much of X lies outside measured ranges."""
+        if self.fill_value is not None:
+            return
+        grid = self.grid_
+        filled = np.array(
+            [np.count_nonzero((grid < a.min()) | (grid > a.max())) for a in axes]
+        )
+        if len(axes) == 1:
+            filled = np.repeat(filled, n_rows)
+        if not filled.any():
+            return
+        worst = int(np.argmax(filled))
+        a = axes[min(worst, len(axes) - 1)]
+        lo = max(x.min() for x in axes)
+        hi = min(x.max() for x in axes)
+        common = (
+            f"the range every spectrum covers is {lo:g} to {hi:g}"
+            if lo < hi
+            else "the spectra share no common range"
+        )
+        share = filled.sum() / (filled.size * grid.size)
+        warnings.warn(
+            f"SpectrumResampler: {f'{share:.1%}' if share >= 1e-3 else '< 0.1%'} of X "
+            f"({np.count_nonzero(filled)} of {filled.size} spectra) lies outside "
+            f"the measured range and was set to 0: the grid spans {grid[0]:g} to "
+            f"{grid[-1]:g}, spectrum {worst} only {a.min():g} to {a.max():g}; "
+            f"{common}. Resample onto a grid the spectra cover (start/stop, or "
+            "the default span='common'), or choose the fill: fill_value=0 (no "
+            "warning), 'edge' or np.nan",
+            UserWarning,
+            stacklevel=3,
+        )
 
     def transform(self, X):
         """Resample the spectra onto ``grid_``.
@@ -231,6 +307,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "grid_")
         if is_ragged(X):
             spectra = check_ragged(X)
+            self._warn_filled([a for a, _ in spectra], len(spectra))
             return np.stack([self._interp(a, v) for a, v in spectra])
         if self.wavenumbers_ is None:
             raise ValueError(
@@ -239,6 +316,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             )
         reject_ragged(X, type(self).__name__)
         X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+        self._warn_filled([self.wavenumbers_], len(X))
         return self._interp(self.wavenumbers_, X).astype(X.dtype, copy=False)
 
     def get_feature_names_out(self, input_features=None):
