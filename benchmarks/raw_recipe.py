@@ -11,8 +11,9 @@ on its own axis) and scores 1-NN and library search (cosine) on:
   min-max scaling;
 - ``recipe``: the docs' recipe on each spectrum's own axis, before resampling
   (``OnNativeAxis``: despike -> arPLS baseline -> Savitzky-Golay), then the
-  same resampling and scaling; what ``--baseline arpls`` does in the CLI,
-  despiking and smoothing added;
+  same resampling and scaling;
+- ``CLI --baseline arpls``: what ``train`` / ``benchmark --data`` do with
+  that option (despike and arPLS with pybaselines' defaults on native axes);
 - ``recipe, zero-filled union``: the old default: resampled onto the union of
   the axes with zeros outside each spectrum, then the same recipe, which then
   fits the step at the filled ends;
@@ -54,6 +55,7 @@ from sklearn_raman import (
     SpectrumResampler,
     read_spectra,
 )
+from sklearn_raman._workflow import native_steps
 from sklearn_raman.datasets import SpectrumFileWarning
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -77,6 +79,10 @@ def pipelines(lam: float, step: float) -> dict:
         "naive": lambda: [SpectrumResampler(step=step)],
         "recipe": lambda: [
             OnNativeAxis(make_pipeline(*recipe_steps(lam))),
+            SpectrumResampler(step=step),
+        ],
+        "CLI --baseline arpls": lambda: [
+            *native_steps("arpls"),
             SpectrumResampler(step=step),
         ],
         "recipe, zero-filled union": lambda: [

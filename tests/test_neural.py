@@ -601,3 +601,12 @@ def test_n_threads_hold_for_fit_and_predict_then_are_restored(monkeypatch):
     seen.clear()
     clf.set_params(n_threads=None).predict(X)
     assert seen == [before]
+
+
+def test_joblib_process_workers_split_the_cores():
+    # what the n_threads docs promise: scikit-learn's n_jobs=2 (loky processes)
+    # gives each worker's torch its share of the cores, not all of them
+    from joblib import Parallel, cpu_count, delayed
+
+    threads = Parallel(n_jobs=2)(delayed(torch.get_num_threads)() for _ in range(2))
+    assert threads == [max(1, cpu_count() // 2)] * 2

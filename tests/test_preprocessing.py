@@ -1,4 +1,5 @@
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -387,3 +388,34 @@ def test_on_native_axis_errors_and_2d():
     flat = OnNativeAxis(MinMaxPerSpectrum()).fit(X)
     np.testing.assert_allclose(flat.transform(X), MinMaxPerSpectrum().fit_transform(X))
     assert flat.transformer_ is not flat.transformer
+
+
+def test_native_baseline_brings_rruff_raw_files_to_their_processed_pairs():
+    # real raw files, the CLI's --baseline arpls on native axes: each comes
+    # close to RRUFF's own processed file of the same measurement
+    from conftest import RRUFF_RAW
+
+    from sklearn_raman import read_spectra
+    from sklearn_raman._workflow import native_steps
+
+    if not RRUFF_RAW.is_dir():
+        pytest.skip(f"rruff_raw not found at {RRUFF_RAW} (../shared/data)")
+    raw = read_spectra(RRUFF_RAW, label_from="rruff_name", pattern="*_RAW__*")
+    done = read_spectra(RRUFF_RAW, label_from="rruff_name", pattern="*_Processed__*")
+
+    def key(path):
+        return Path(path).name.split("__Raman_Data_")[0]
+
+    processed = dict(zip(map(key, done.filenames), done.spectra))
+    corrected = native_steps("arpls")[0].fit_transform(raw.spectra)
+
+    def cosine(a, b):
+        grid = np.arange(max(a[0][0], b[0][0]), min(a[0][-1], b[0][-1]), 2.0)
+        x, z = np.interp(grid, *a), np.interp(grid, *b)
+        return x @ z / np.linalg.norm(x) / np.linalg.norm(z)
+
+    pairs = [processed[key(f)] for f in raw.filenames]
+    before = np.array([cosine(s, p) for s, p in zip(raw.spectra, pairs)])
+    after = np.array([cosine(s, p) for s, p in zip(corrected, pairs)])
+    assert len(after) == 192 and np.median(before) < 0.7
+    assert np.median(after) > 0.98 and np.mean(after > before) > 0.95
