@@ -108,8 +108,9 @@ class SpectrumNetClassifier(
         already split the cores between them. Set it when fits run side by
         side in one machine otherwise (two programs, joblib threads): each
         fit using every core slows all of them far more than sharing does
-        (measured on 2 cores: two fits of all cores each, 10 times slower than
-        one; of one core each, see ``benchmarks/throughput.py --concurrent``).
+        (measured on 2 cores, ``benchmarks/throughput.py --concurrent``: two
+        fits side by side took 8.6 times as long as one alone with every core
+        each, 1.5 times with ``n_threads=1`` each).
     mixed_precision : bool, default=True
         Train with bfloat16 autocast on CUDA devices that support it; never on
         the CPU. Prediction runs in float32 (see ``inference_precision``), so
