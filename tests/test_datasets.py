@@ -299,6 +299,9 @@ def test_read_spectra_groups_never_join_files_without_a_sample_id(tmp_path):
     }
     with pytest.raises(ValueError, match=r"PE__R040068-1__a.txt: groups_from='blue'"):
         read_spectra(tmp_path, groups_from="blue")
+    # a pattern that misses is the caller's error, never a file to skip
+    with pytest.raises(ValueError, match="groups_from='blue' does not match"):
+        read_spectra(tmp_path, groups_from="blue", on_error="skip")
     with pytest.raises(ValueError, match="neither one of"):
         read_spectra(tmp_path, groups_from="(")
     with pytest.raises(TypeError, match="groups_from must be"):

@@ -150,8 +150,7 @@ def read_spectra(
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {_ON_ERROR}; got {on_error!r}")
     read = delayed(_read_or_reason)
-    options = (label_from, groups_from, layout, label_column, on_error)
-    jobs = (read(p, *options) for p in paths)
+    jobs = (read(p, label_from, layout, label_column, on_error) for p in paths)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     # tqdm's disable=None: shown on a terminal only
     disable = (None if len(paths) > 100 else True) if progress is None else not progress
@@ -177,6 +176,13 @@ def read_spectra(
         )
     if not callable(label_from) and label_from in ("auto", "folder"):
         _check_class_folders(found, parts, label_from)
+    if groups_from != "auto":
+        # here, not in the readers: a pattern that misses is the caller's
+        # error, never a file to skip
+        for part in parts:
+            part.groups = np.asarray(
+                [_group_of(Path(f), groups_from) for f in part.filenames]
+            )
     _warn_mixed_axes(parts)
     return Bunch(
         skipped=skipped,
@@ -262,12 +268,10 @@ def _check_class_folders(found, parts, label_from: str) -> None:
             )
 
 
-def _read_or_reason(
-    path: Path, label_from, groups_from, layout, label_column, on_error
-):
+def _read_or_reason(path: Path, label_from, layout, label_column, on_error):
     """The spectra of one file, or (unless raising) why it could not be read."""
     try:
-        return _read_file(path, label_from, groups_from, layout, label_column)
+        return _read_file(path, label_from, layout, label_column)
     except (SpectrumFileError, ValueError, OSError) as exc:
         if on_error == "raise":
             raise
@@ -296,18 +300,17 @@ def _warn_mixed_axes(parts: list[Bunch]) -> None:
         )
 
 
-def _read_file(path: Path, label_from, groups_from, layout: str, label_column) -> Bunch:
-    """The spectra of one file, with their labels and groups."""
+def _read_file(path: Path, label_from, layout: str, label_column) -> Bunch:
+    """The spectra of one file, with their labels and (``"auto"``) groups."""
     by_folder = not callable(label_from) and label_from in ("auto", "folder")
     vendor = _read_vendor(path)
     if vendor is not None:
         # every spectrum of a map or series is one sample: the file's
         n = vendor.n_spectra
-        group = _auto_group(path, "") if groups_from == "auto" else None
         return Bunch(
             spectra=[vendor.spectrum(i) for i in range(n)],
             y=np.asarray([_label_of(path, label_from)] * n),
-            groups=np.asarray([group or _group_of(path, groups_from)] * n),
+            groups=np.asarray([_auto_group(path, "")] * n),
             filenames=np.asarray([str(path)] * n),
             metadata=vendor.metadata,
             labelled_by_folder=by_folder,
@@ -317,22 +320,15 @@ def _read_file(path: Path, label_from, groups_from, layout: str, label_column) -
         data = read_table(path, layout=table.layout, label_column=label_column)
         if label_from != "auto":
             data.y = np.asarray([_label_of(path, label_from)] * table.n_spectra)
-        if groups_from == "auto":
-            data.groups = np.asarray([f"{path}:{name}" for name in data.names])
-        else:
-            data.groups = np.asarray([_group_of(path, groups_from)] * table.n_spectra)
+        data.groups = np.asarray([f"{path}:{name}" for name in data.names])
         data.labelled_by_folder = by_folder and label_from != "auto"
         return data
     wavenumbers, intensities = ascending(table.axis, table.values[0])
     meta = _metadata(table, 0)
-    if groups_from == "auto":
-        group = _auto_group(path, str(meta.get("RRUFFID", "")).strip())
-    else:
-        group = _group_of(path, groups_from)
     return Bunch(
         spectra=[(wavenumbers, intensities)],
         y=np.asarray([_label_of(path, label_from)]),
-        groups=np.asarray([group]),
+        groups=np.asarray([_auto_group(path, str(meta.get("RRUFFID", "")).strip())]),
         filenames=np.asarray([str(path)]),
         metadata=[meta],
         labelled_by_folder=by_folder,
