@@ -42,9 +42,15 @@ def test_resample_descending_and_duplicates():
 def test_resample_fill_values():
     pair = [(np.array([10.0, 20.0]), np.array([1.0, 2.0]))]
     # the default fills with 0 and says how much it filled
-    with pytest.warns(UserWarning, match=r"50.0% of X \(1 of 1 spectra\).*10 to 20"):
+    with pytest.warns(
+        UserWarning, match=r"50.0% of X \(1 of 1 spectra\).*10 to 20"
+    ) as caught:
         out = SpectrumResampler(grid=[0, 10, 20, 30]).fit_transform(pair)
     np.testing.assert_allclose(out, [[0.0, 1.0, 2.0, 0.0]])
+    with pytest.warns(UserWarning, match="lies outside") as in_pipeline:
+        make_pipeline(SpectrumResampler(grid=[0, 30]), MinMaxPerSpectrum()).fit(pair)
+    # the warning points at the caller's line, not at scikit-learn's wrappers
+    assert caught[0].filename == in_pipeline[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a fill the user chose: no warning
         out = SpectrumResampler(grid=[0, 10, 20, 30], fill_value=0).fit_transform(pair)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from numbers import Real
+from pathlib import Path
 
 import numpy as np
 from scipy.interpolate import CubicSpline
@@ -49,6 +51,24 @@ def make_grid(start: float, stop: float, step: float) -> np.ndarray:
     n = int(np.floor((stop - start) / step + 1e-9)) + 1
     # rounding must not put the last point past stop (outside the data)
     return np.minimum(start + step * np.arange(n, dtype=np.float64), stop)
+
+
+def _caller_level() -> int:
+    """``stacklevel`` of the first frame outside this package and its callers'.
+
+    A transform is reached through pipelines, joblib and set_output wrappers
+    whose depth varies; the warning should point at the user's line.
+    """
+    import joblib
+    import sklearn
+
+    inside = tuple(
+        str(Path(module.__file__).parent) for module in (sklearn, joblib)
+    ) + (str(Path(__file__).parents[1]),)
+    frame, level = sys._getframe(1), 1  # the frame that warns: level 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class SpectrumResampler(TransformerMixin, BaseEstimator):
@@ -287,7 +307,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             "the default span='common'), or choose the fill: fill_value=0 (no "
             "warning), 'edge' or np.nan",
             UserWarning,
-            stacklevel=3,
+            stacklevel=_caller_level(),
         )
 
     def transform(self, X):
