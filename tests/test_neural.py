@@ -207,6 +207,50 @@ def test_frozen_epochs_train_the_output_layer_first(easy, tmp_path, monkeypatch)
         net.set_params(init_from=None).fit(X_train, y_new)
 
 
+def test_imprinted_head_starts_as_nearest_class_mean(easy, tmp_path, monkeypatch):
+    from sklearn_raman.neural import CompactResNet1DClassifier, pretrain
+    from sklearn_raman.nn import SpectrumNet
+
+    X_train, X_test, y_train, y_test = easy
+    path = tmp_path / "w.safetensors"
+    net = CompactResNet1DClassifier._create_test_instance(max_epochs=5)
+    module = pretrain(X_train, y_train, path, estimator=net).module_
+    # the network's own step: class c's weights point at the unit mean of its
+    # unit embeddings, so the logits rank the classes by that cosine
+    x, y = (
+        torch.as_tensor(X_train),
+        torch.as_tensor(np.unique(y_train, return_inverse=True)[1]),
+    )
+    module.train()
+    assert module.imprint(x, y) and module.training
+    assert torch.count_nonzero(module.classifier.bias) == 0
+    module.eval()
+    with torch.no_grad():
+        z = torch.nn.functional.normalize(module.embed(torch.as_tensor(X_test)), dim=1)
+        means = torch.stack(
+            [
+                torch.nn.functional.normalize(module.embed(x[y == c]), dim=1).mean(0)
+                for c in range(int(y.max()) + 1)
+            ]
+        )
+        nearest = (z @ torch.nn.functional.normalize(means, dim=1).T).argmax(1)
+        np.testing.assert_array_equal(
+            module(torch.as_tensor(X_test)).argmax(1), nearest
+        )
+    # the estimator imprints with init_from (by default), never without
+    calls, imprint = [], SpectrumNet.imprint
+
+    def spy(self, *args, **kwargs):
+        calls.append(len(args[0]))
+        return imprint(self, *args, **kwargs)
+
+    monkeypatch.setattr(SpectrumNet, "imprint", spy)
+    net.set_params(init_from=path, max_epochs=1).fit(X_train, y_train)
+    net.set_params(head_init="random").fit(X_train, y_train)
+    net.set_params(init_from=None, head_init="imprint").fit(X_train, y_train)
+    assert calls == [len(X_train)]
+
+
 def test_auto_epochs_give_small_sets_enough_steps(easy, monkeypatch):
     from sklearn_raman.neural import CompactResNet1DClassifier, _recipe
     from sklearn_raman.neural._recipe import AUTO_STEPS, auto_epochs

@@ -40,6 +40,7 @@ TRAINING_DEFAULTS = {
     "compile": False,
     "init_from": None,
     "frozen_epochs": 0,
+    "head_init": "imprint",
     "verbose": 0,
 }
 
@@ -87,6 +88,7 @@ TRAINING_CONSTRAINTS = {
     "compile": ["boolean"],
     "init_from": [str, os.PathLike, None],
     "frozen_epochs": [Interval(Integral, 0, None, closed="left")],
+    "head_init": [StrOptions({"imprint", "random"})],
     "verbose": ["verbose"],
 }
 

@@ -242,6 +242,48 @@ class SpectrumNet(nn.Module):
         """A fresh output layer for ``n_classes`` (fine-tuning to new labels)."""
         return nn.Linear(self.embedding_dim, n_classes)
 
+    @torch.no_grad()
+    def imprint(self, x: torch.Tensor, y: torch.Tensor, batch_size: int = 256) -> bool:
+        """Set the output layer from the class means of the embeddings of ``x``.
+
+        Weight imprinting (Qi, Brown & Lowe, CVPR 2018): the weights of class
+        ``c`` are the unit mean of the unit embeddings of its spectra, scaled
+        so that a logit starts at about ten times the cosine between a
+        spectrum and the class mean; biases are zero. A pre-trained body then
+        starts as a nearest-class-mean classifier of the new classes, rather
+        than behind a random layer whose first gradients disturb the features
+        it was given. Embeddings are taken in eval mode (batch-norm running
+        statistics, no dropout); the mode is restored.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n_samples, n_points)
+            Training spectra, on this net's device.
+        y : Tensor of shape (n_samples,)
+            Their encoded labels, ``0 .. n_classes - 1``, every class present.
+        batch_size : int, default=256
+            Spectra per forward pass.
+
+        Returns
+        -------
+        imprinted : bool
+            False (nothing changed) where the output layer is not one linear
+            layer on the embedding (late fusion).
+        """
+        if not isinstance(self.classifier, nn.Linear):
+            return False
+        training = self.training
+        self.eval()
+        z = torch.cat([self.embed(part) for part in x.split(batch_size)])
+        self.train(training)
+        unit = F.normalize(z, dim=1)
+        means = torch.zeros(self.classifier.out_features, z.shape[1], dtype=z.dtype)
+        means = means.to(z.device).index_add_(0, y, unit)
+        scale = 10.0 / z.norm(dim=1).mean().clamp_min(1e-12)
+        self.classifier.weight.copy_(scale * F.normalize(means, dim=1))
+        self.classifier.bias.zero_()
+        return True
+
     def augmentation(self, augment: nn.Module) -> nn.Module:
         """The training augmentation as applied to this net's input (all of it)."""
         return augment
