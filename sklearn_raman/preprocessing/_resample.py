@@ -281,17 +281,20 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
         if self.fill_value is not None:
             return
         grid = self.grid_
-        filled = np.array(
-            [np.count_nonzero((grid < a.min()) | (grid > a.max())) for a in axes]
+        lows = np.array([a.min() for a in axes])
+        highs = np.array([a.max() for a in axes])
+        # grid points below / above each range, by bisection of the sorted
+        # grid: this runs on every transform
+        filled = np.searchsorted(grid, lows, side="left") + (
+            grid.size - np.searchsorted(grid, highs, side="right")
         )
-        if len(axes) == 1:
+        if len(axes) == 1:  # a 2D X: every row on the one axis
             filled = np.repeat(filled, n_rows)
         if not filled.any():
             return
         worst = int(np.argmax(filled))
-        a = axes[min(worst, len(axes) - 1)]
-        lo = max(x.min() for x in axes)
-        hi = min(x.max() for x in axes)
+        i = min(worst, len(axes) - 1)
+        lo, hi = lows.max(), highs.min()
         common = (
             f"the range every spectrum covers is {lo:g} to {hi:g}"
             if lo < hi
@@ -302,7 +305,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             f"SpectrumResampler: {f'{share:.1%}' if share >= 1e-3 else '< 0.1%'} of X "
             f"({np.count_nonzero(filled)} of {filled.size} spectra) lies outside "
             f"the measured range and was set to 0: the grid spans {grid[0]:g} to "
-            f"{grid[-1]:g}, spectrum {worst} only {a.min():g} to {a.max():g}; "
+            f"{grid[-1]:g}, spectrum {worst} only {lows[i]:g} to {highs[i]:g}; "
             f"{common}. Resample onto a grid the spectra cover (start/stop, or "
             "the default span='common'), or choose the fill: fill_value=0 (no "
             "warning), 'edge' or np.nan",
