@@ -23,7 +23,9 @@ R-numbers, MMPSD file stems, Primpke substances) are shuffled, the last
 samples, and the training spectra of ``k`` shots are the first ``k`` of a
 shuffled list of the other spectra, so the sets of a repeat are nested and
 every model of a repeat sees the same spectra. A class of a single sample is
-trained on, never tested. Pre-training data (``--encoder`` made here):
+trained on, never tested. An encoder made here (``--encoder`` missing) is
+``pretrain``'s default: the recommended net with a cosine output layer and no
+label smoothing, pre-trained on:
 
 - rruff: RRUFF Dataset_2 without the 192 minerals of Dataset_1 (3,286 spectra
   of 1,140 minerals), so no test mineral is seen in pre-training;

@@ -347,9 +347,11 @@ def pretrain(args, make_models, overrides: dict) -> int:
     """``python -m sklearn_raman pretrain``: fit a deep net on a library, save it."""
     from .neural import SpectrumNetClassifier
     from .neural import pretrain as fit_library
+    from .neural._pretrain import PRETRAINING
 
     started = time.perf_counter()
-    model = _cli_model(args, make_models, overrides)
+    # pre-training's own recipe unless the command line says otherwise
+    model = _cli_model(args, make_models, {**PRETRAINING, **overrides})
     if not isinstance(model, SpectrumNetClassifier):
         raise ValueError(
             f"--model {args.model} is not a deep network: only networks are "

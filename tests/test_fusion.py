@@ -231,6 +231,15 @@ def test_classifier_fits_every_fusion(data, fusion):
     assert clf.transform(X).shape == (len(X), clf.module_.embedding_dim)
 
 
+def test_late_fusion_has_no_cosine_output_layer(data):
+    with pytest.raises(ValueError, match=r"not one linear layer .*\(late fusion\)"):
+        small(modalities=data.modalities, fusion="late", output_layer="cosine").fit(
+            data.X, data.y
+        )
+    clf = small(modalities=data.modalities, fusion="concat", output_layer="cosine")
+    assert clf.fit(data.X, data.y).predict_proba(data.X).shape == (len(data.X), 7)
+
+
 def test_missing_modality_at_predict_time(data):
     clf = small(modalities=data.modalities, modality_dropout=0.3).fit(data.X, data.y)
     X = data.X.copy()

@@ -2,6 +2,7 @@
 folder, ``identify`` files with it, a held-out material comes back "unknown"."""
 
 import csv
+import json
 import shutil
 from collections import Counter
 
@@ -227,6 +228,13 @@ def test_pretrain_then_train_from_it(folders, tmp_path, capsys):
     assert "64 spectra of 4 classes" in out and f"--init-from {encoder}" in out
     grid = encoder_grid(encoder)
     assert grid["step"] == 2
+    # pre-training's recipe: a cosine output layer, no label smoothing
+    from sklearn_raman.neural._persistence import read_weights
+
+    params = json.loads(
+        read_weights(str(encoder), "CompactResNet1DClassifier")[1]["params"]
+    )
+    assert params["output_layer"] == "cosine" and params["label_smoothing"] == 0.0
     model = tmp_path / "m.skops"
     argv = ["train", "--data", str(folders / "reference"), "--max-epochs", "2"]
     assert main(argv + ["--init-from", str(encoder), "--out", str(model)]) == 0

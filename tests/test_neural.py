@@ -251,6 +251,102 @@ def test_imprinted_head_starts_as_nearest_class_mean(easy, tmp_path, monkeypatch
     assert calls == [len(X_train)]
 
 
+def test_cosine_layer_scores_by_direction_only():
+    from sklearn_raman.nn import CosineLinear
+
+    layer = CosineLinear(8, 3, scale=5.0)
+    z = torch.randn(6, 8)
+    logits = layer(z)
+    # a cosine times the scale: bounded, blind to the embedding's length
+    assert logits.shape == (6, 3) and logits.abs().max() <= 5.0 + 1e-5
+    torch.testing.assert_close(layer(7.0 * z), logits)
+    # the class whose weights point along the embedding scores the scale
+    with torch.no_grad():
+        layer.weight[1] = 3.0 * z[0]
+    assert layer(z[:1]).argmax().item() == 1
+    assert layer(z[:1])[0, 1].item() == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="scale must be a positive number"):
+        CosineLinear(8, 3, scale=0)
+
+
+def test_cosine_output_layer_trains_imprints_fine_tunes_and_persists(easy, tmp_path):
+    from sklearn.base import clone
+
+    from sklearn_raman.neural import CompactResNet1DClassifier, pretrain
+    from sklearn_raman.nn import CosineLinear
+
+    X_train, X_test, y_train, y_test = easy
+    net = CompactResNet1DClassifier._create_test_instance(
+        max_epochs=15, output_layer="cosine"
+    )
+    net.fit(X_train, y_train)
+    assert isinstance(net.module_.classifier, CosineLinear)
+    assert net.score(X_test, y_test) >= 0.9
+    # the saved weights rebuild the same cosine net, the same predictions
+    path = tmp_path / "cos.safetensors"
+    net.save_weights(path)
+    back = clone(net).load_weights(path)
+    assert isinstance(back.module_.classifier, CosineLinear)
+    with pytest.raises(ValueError, match="output layer is 'cosine': set output_layer"):
+        clone(net).set_params(output_layer="linear").load_weights(path)
+    np.testing.assert_array_equal(back.predict_proba(X_test), net.predict_proba(X_test))
+    restored = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(
+        restored.predict_proba(X_test), net.predict_proba(X_test)
+    )
+    # imprinting a cosine layer sets unit class means: a nearest-class-mean start
+    module = pretrain(X_train, y_train, path, estimator=net).module_
+    x = torch.as_tensor(X_train)
+    y = torch.as_tensor(np.unique(y_train, return_inverse=True)[1])
+    assert module.imprint(x, y)
+    torch.testing.assert_close(
+        module.classifier.weight.norm(dim=1), torch.ones(4), rtol=0, atol=1e-5
+    )
+    # fine_tune gives a new cosine layer for the new label set
+    new = np.where(y_train == "calcite", "calcite", "other")
+    net.fine_tune(X_train, new, max_epochs=1)
+    assert isinstance(net.module_.classifier, CosineLinear)
+    assert net.module_.classifier.out_features == 2
+
+
+def test_pretrain_uses_a_cosine_layer_without_label_smoothing(
+    easy, tmp_path, monkeypatch
+):
+    # the default estimator of pretrain: what measured best for transfer; a
+    # target classifier with the recommended linear layer starts from it
+    from sklearn_raman.neural import CompactResNet1DClassifier, _pretrain, pretrain
+    from sklearn_raman.nn import CosineLinear
+
+    X_train, X_test, y_train, y_test = easy
+    library = np.isin(y_train, ["calcite", "quartz", "albite"])
+    path = tmp_path / "library.safetensors"
+    small = CompactResNet1DClassifier._create_test_instance(max_epochs=2)
+    fitted = pretrain(
+        X_train[library],
+        y_train[library],
+        path,
+        estimator=small.set_params(**_pretrain.PRETRAINING),
+    )
+    assert fitted.output_layer == "cosine" and fitted.label_smoothing == 0.0
+    assert isinstance(fitted.module_.classifier, CosineLinear)
+    target = small.set_params(output_layer="linear", init_from=path).fit(
+        X_train, y_train
+    )
+    assert isinstance(target.module_.classifier, torch.nn.Linear)
+    # pretrain's default estimator is the recommended net with that recipe
+    seen = {}
+
+    def fit(self, X, y):
+        seen.update(self.get_params())
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(CompactResNet1DClassifier, "fit", fit)
+    with pytest.raises(RuntimeError, match="stop"):
+        pretrain(X_train, y_train, path)
+    assert seen["output_layer"] == "cosine" and seen["label_smoothing"] == 0.0
+    assert seen["lr"] == CompactResNet1DClassifier().lr  # the rest as recommended
+
+
 def test_auto_epochs_give_small_sets_enough_steps(easy, monkeypatch):
     from sklearn_raman.neural import CompactResNet1DClassifier, _recipe
     from sklearn_raman.neural._recipe import AUTO_STEPS, auto_epochs

@@ -54,6 +54,18 @@ def test_onnxruntime_matches_torch(cls, data, tmp_path):
     assert meta["n_features_in"] == "256" and meta["estimator"] == cls.__name__
 
 
+def test_cosine_output_layer_exports(data, tmp_path):
+    X_train, y_train, X_test = data
+    model = CompactResNet1DClassifier._create_test_instance(
+        max_epochs=2, output_layer="cosine"
+    ).fit(X_train, y_train)
+    logits, proba = _session(model.to_onnx(tmp_path / "model.onnx")).run(
+        None, {"spectra": X_test}
+    )
+    assert np.abs(proba - model.predict_proba(X_test)).max() < 1e-5
+    np.testing.assert_allclose(logits, model._forward(X_test), rtol=1e-4, atol=1e-5)
+
+
 @pytest.mark.parametrize(
     "encoding", ["gadf", "mtf", "recurrence", "cwt", "reshape", ("gasf", "mtf")]
 )

@@ -158,11 +158,17 @@ class SpectrumNetClassifier(
         spectra (weight imprinting, see
         :meth:`~sklearn_raman.nn.SpectrumNet.imprint`), so training starts
         from a nearest-class-mean classifier of the new classes (on RRUFF
-        Dataset_1, 2 spectra per class: 0.844 top-1 against 0.835 from a
-        random layer and 0.829 from scratch; at 5 and 10 per class all three
-        within 0.005; see ``docs/benchmarks.md``); ``"random"``: a random
+        Dataset_1, 2 spectra per class, from an encoder with a linear output
+        layer: 0.844 top-1 against 0.835 from a random layer and 0.829 from
+        scratch; see ``docs/benchmarks.md``); ``"random"``: a random
         layer. Late fusion, whose output layer is not one linear layer,
         always starts at random. Without ``init_from``: not used.
+    output_layer : {"linear", "cosine"}, default="linear"
+        The output layer on the embedding: a linear layer, or
+        :class:`~sklearn_raman.nn.CosineLinear` (scaled cosines between the
+        embedding and each class's weights). :func:`pretrain` uses the cosine
+        layer: its features transfer better to new classes. Late fusion,
+        whose output layer is not one linear layer, only has ``"linear"``.
     verbose : int, default=0
         1 prints skorch's table of epochs; 0 is silent.
 
@@ -218,7 +224,10 @@ class SpectrumNetClassifier(
                 "fit one of them (e.g. CompactResNet1DClassifier)"
             )
         params = {name: getattr(self, name) for name in self._network_constraints}
-        return self._network(n_points, n_classes, **params)
+        net = self._network(n_points, n_classes, **params)
+        if self.output_layer == "cosine":
+            net.use_cosine_output()
+        return net
 
     def _validate_input(self, X, y="no_validation", *, reset: bool):
         """``X`` as float32 (and ``y``), checked as :func:`validate_data` does.

@@ -41,6 +41,7 @@ TRAINING_DEFAULTS = {
     "init_from": None,
     "frozen_epochs": 0,
     "head_init": "imprint",
+    "output_layer": "linear",
     "verbose": 0,
 }
 
@@ -89,6 +90,7 @@ TRAINING_CONSTRAINTS = {
     "init_from": [str, os.PathLike, None],
     "frozen_epochs": [Interval(Integral, 0, None, closed="left")],
     "head_init": [StrOptions({"imprint", "random"})],
+    "output_layer": [StrOptions({"linear", "cosine"})],
     "verbose": ["verbose"],
 }
 

@@ -195,10 +195,17 @@ class WeightsMixin:
         try:
             net.load_state_dict(state)
         except RuntimeError as exc:
+            saved = json.loads(metadata.get("params", "{}"))
+            layer = saved.get("output_layer", "linear")
+            hint = (
+                f" (its output layer is {layer!r}: set output_layer={layer!r})"
+                if layer != self.output_layer
+                else ""
+            )
             raise ValueError(
-                f"the weights in {path} do not fit this {type(self).__name__}: "
-                f"{str(exc).splitlines()[0]} ... The file was saved with the "
-                f"parameters {metadata.get('params')}"
+                f"the weights in {path} do not fit this {type(self).__name__}"
+                f"{hint}: {str(exc).splitlines()[0]} ... The file was saved with "
+                f"the parameters {metadata.get('params')}"
             ) from exc
         self.classes_ = classes
         self.n_features_in_ = n_features

@@ -9,6 +9,13 @@ import numpy as np
 
 from ._base import SpectrumNetClassifier
 
+#: what pre-training changes in the recommended recipe: a cosine output layer
+#: and no label smoothing give the features that transfer best to new classes
+#: (RRUFF, 1,140 library minerals -> 192 others, 5 spectra each: frozen
+#: nearest-class-mean 0.881 top-1 against 0.874 with the recommended linear
+#: layer and label smoothing 0.1, 0.832 linear without; docs/benchmarks.md)
+PRETRAINING = {"output_layer": "cosine", "label_smoothing": 0.0}
+
 
 def pretrain(
     X,
@@ -39,8 +46,12 @@ def pretrain(
         Where to write the weights (``*.safetensors``).
     estimator : SpectrumNetClassifier, default=None
         The (unfitted) classifier to pre-train; cloned, not modified. None:
-        ``CompactResNet1DClassifier(random_state=0)``, the recommended net.
-        The target classifier must have the same class and network parameters.
+        the recommended net, ``CompactResNet1DClassifier(random_state=0,
+        output_layer="cosine", label_smoothing=0.0)``: a cosine output layer
+        without label smoothing makes features that tell new classes apart
+        better than the recommended recipe's (see Notes). The target
+        classifier must have the same class and network parameters; its output
+        layer is its own (new for its classes), so it need not be cosine.
     grid : tuple of (start, stop, step), default=None
         The wavenumber grid of ``X``, kept in the file so that a mismatch is
         reported with the grid to resample onto.
@@ -51,6 +62,17 @@ def pretrain(
     -------
     estimator : SpectrumNetClassifier
         The fitted classifier (its weights are in ``path``).
+
+    Notes
+    -----
+    Measured on RRUFF (``benchmarks/small_data.py``): pre-trained on the
+    3,286 spectra of the 1,140 Dataset_2 minerals not in Dataset_1, the frozen
+    features classify the 192 Dataset_1 minerals from 5 spectra each by
+    nearest class mean at 0.881 top-1 (3 splits) with the cosine layer,
+    0.874 with the recommended linear layer and label smoothing 0.1, 0.832
+    with a linear layer without; fine-tuned (``init_from``), the cosine
+    encoder gains 0.008 over training from scratch (5 of 5 splits), the
+    linear one 0.003.
 
     Examples
     --------
@@ -71,7 +93,7 @@ def pretrain(
     from ._compact import CompactResNet1DClassifier
 
     if estimator is None:
-        estimator = CompactResNet1DClassifier(random_state=0)
+        estimator = CompactResNet1DClassifier(random_state=0, **PRETRAINING)
     if not isinstance(estimator, SpectrumNetClassifier):
         raise TypeError(
             "pretrain needs a deep classifier of sklearn_raman.neural; got "

@@ -15,6 +15,7 @@ from .compact import CompactResNet1D
 from .drcnn import DRCNN
 from .encodings import ENCODINGS, SpectrumEncoder
 from .fusion import FUSIONS, FusionNet
+from .heads import CosineLinear
 from .image import VGG2D, AlexNet2D, LeNet2D, ResNet2D, SpectrumImageNet
 from .losses import SpectrumLoss
 from .reference import AlexNet1D, DeepCID, LeNet1D, LiuCNN, ZhangCNN
@@ -30,6 +31,7 @@ __all__ = [
     "AlexNet1D",
     "AlexNet2D",
     "CompactResNet1D",
+    "CosineLinear",
     "DeepCID",
     "FusionNet",
     "LeNet1D",

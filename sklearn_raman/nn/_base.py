@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .heads import CosineLinear
+
 
 def scaled(channels: int, width: float) -> int:
     """Channel count scaled by a width multiplier (at least 1).
@@ -239,8 +241,30 @@ class SpectrumNet(nn.Module):
         return [m for m in self.children() if m is not self.classifier]
 
     def new_classifier(self, n_classes: int) -> nn.Module:
-        """A fresh output layer for ``n_classes`` (fine-tuning to new labels)."""
+        """A fresh output layer for ``n_classes`` (fine-tuning to new labels).
+
+        Of the kind of the present one: linear, or cosine with its scale.
+        """
+        if isinstance(self.classifier, CosineLinear):
+            return CosineLinear(self.embedding_dim, n_classes, self.classifier.scale)
         return nn.Linear(self.embedding_dim, n_classes)
+
+    def use_cosine_output(self, scale: float = 16.0) -> None:
+        """Replace the output layer by a new :class:`CosineLinear`.
+
+        Raises
+        ------
+        ValueError
+            Where the output layer is not one linear layer on the embedding
+            (late fusion): there is no single embedding to take cosines of.
+        """
+        if not isinstance(self.classifier, (nn.Linear, CosineLinear)):
+            raise ValueError(
+                f"{type(self).__name__}'s output layer is not one linear layer on "
+                "the embedding (late fusion); a cosine output layer needs one: "
+                "use output_layer='linear' or another fusion"
+            )
+        self.classifier = CosineLinear(self.embedding_dim, self.n_classes, scale)
 
     @torch.no_grad()
     def imprint(self, x: torch.Tensor, y: torch.Tensor, batch_size: int = 256) -> bool:
@@ -249,10 +273,11 @@ class SpectrumNet(nn.Module):
         Weight imprinting (Qi, Brown & Lowe, CVPR 2018): the weights of class
         ``c`` are the unit mean of the unit embeddings of its spectra, scaled
         so that a logit starts at about ten times the cosine between a
-        spectrum and the class mean; biases are zero. A pre-trained body then
-        starts as a nearest-class-mean classifier of the new classes, rather
-        than behind a random layer whose first gradients disturb the features
-        it was given. Embeddings are taken in eval mode (batch-norm running
+        spectrum and the class mean; biases are zero (a :class:`CosineLinear`
+        layer takes the unit means, its own scale applies). A pre-trained body
+        then starts as a nearest-class-mean classifier of the new classes,
+        rather than behind a random layer whose first gradients disturb the
+        features it was given. Embeddings are taken in eval mode (batch-norm running
         statistics, no dropout); the mode is restored.
 
         Parameters
@@ -270,7 +295,7 @@ class SpectrumNet(nn.Module):
             False (nothing changed) where the output layer is not one linear
             layer on the embedding (late fusion).
         """
-        if not isinstance(self.classifier, nn.Linear):
+        if not isinstance(self.classifier, (nn.Linear, CosineLinear)):
             return False
         training = self.training
         self.eval()
@@ -279,6 +304,9 @@ class SpectrumNet(nn.Module):
         unit = F.normalize(z, dim=1)
         means = torch.zeros(self.classifier.out_features, z.shape[1], dtype=z.dtype)
         means = means.to(z.device).index_add_(0, y, unit)
+        if isinstance(self.classifier, CosineLinear):
+            self.classifier.weight.copy_(F.normalize(means, dim=1))
+            return True
         scale = 10.0 / z.norm(dim=1).mean().clamp_min(1e-12)
         self.classifier.weight.copy_(scale * F.normalize(means, dim=1))
         self.classifier.bias.zero_()
