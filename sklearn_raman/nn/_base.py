@@ -252,6 +252,11 @@ class SpectrumNet(nn.Module):
     def use_cosine_output(self, scale: float = 16.0) -> None:
         """Replace the output layer by a new :class:`CosineLinear`.
 
+        Parameters
+        ----------
+        scale : float, default=16.0
+            The layer's temperature (the logit of a cosine of 1).
+
         Raises
         ------
         ValueError
