@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .heads import CosineLinear
+from .heads import SCALE, CosineLinear
 
 
 def scaled(channels: int, width: float) -> int:
@@ -249,7 +249,11 @@ class SpectrumNet(nn.Module):
             return CosineLinear(self.embedding_dim, n_classes, self.classifier.scale)
         return nn.Linear(self.embedding_dim, n_classes)
 
-    def use_cosine_output(self, scale: float = 16.0) -> None:
+    def _output_on_embedding(self) -> bool:
+        """Whether the output layer is one layer on the embedding (not late fusion)."""
+        return isinstance(self.classifier, (nn.Linear, CosineLinear))
+
+    def use_cosine_output(self, scale: float = SCALE) -> None:
         """Replace the output layer by a new :class:`CosineLinear`.
 
         Parameters
@@ -263,7 +267,7 @@ class SpectrumNet(nn.Module):
             Where the output layer is not one linear layer on the embedding
             (late fusion): there is no single embedding to take cosines of.
         """
-        if not isinstance(self.classifier, (nn.Linear, CosineLinear)):
+        if not self._output_on_embedding():
             raise ValueError(
                 f"{type(self).__name__}'s output layer is not one linear layer on "
                 "the embedding (late fusion); a cosine output layer needs one: "
@@ -282,8 +286,8 @@ class SpectrumNet(nn.Module):
         layer takes the unit means, its own scale applies). A pre-trained body
         then starts as a nearest-class-mean classifier of the new classes,
         rather than behind a random layer whose first gradients disturb the
-        features it was given. Embeddings are taken in eval mode (batch-norm running
-        statistics, no dropout); the mode is restored.
+        features it was given. Embeddings are taken in eval mode (batch-norm
+        running statistics, no dropout); the mode is restored.
 
         Parameters
         ----------
@@ -298,9 +302,9 @@ class SpectrumNet(nn.Module):
         -------
         imprinted : bool
             False (nothing changed) where the output layer is not one linear
-            layer on the embedding (late fusion).
+            or cosine layer on the embedding (late fusion).
         """
-        if not isinstance(self.classifier, (nn.Linear, CosineLinear)):
+        if not self._output_on_embedding():
             return False
         training = self.training
         self.eval()

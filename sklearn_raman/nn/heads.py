@@ -6,6 +6,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+#: the default temperature of :class:`CosineLinear` (chosen on RRUFF among 8,
+#: 16 and 32 by the frozen features' nearest-class-mean accuracy)
+SCALE = 16.0
+
 
 class CosineLinear(nn.Module):
     """Output layer scoring a class by the cosine of embedding and class weight.
@@ -40,7 +44,7 @@ class CosineLinear(nn.Module):
     True
     """
 
-    def __init__(self, in_features: int, out_features: int, scale: float = 16.0):
+    def __init__(self, in_features: int, out_features: int, scale: float = SCALE):
         super().__init__()
         if not scale > 0:
             raise ValueError(f"scale must be a positive number; got {scale!r}")
