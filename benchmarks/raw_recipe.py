@@ -55,7 +55,7 @@ from sklearn_raman import (
     SpectrumResampler,
     read_spectra,
 )
-from sklearn_raman._workflow import native_steps
+from sklearn_raman.preprocessing import native_steps
 from sklearn_raman.datasets import SpectrumFileWarning
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

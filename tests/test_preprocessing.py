@@ -402,7 +402,7 @@ def test_native_baseline_brings_rruff_raw_files_to_their_processed_pairs():
     from conftest import RRUFF_RAW
 
     from sklearn_raman import read_spectra
-    from sklearn_raman._workflow import native_steps
+    from sklearn_raman.preprocessing import native_steps
 
     if not RRUFF_RAW.is_dir():
         pytest.skip(f"rruff_raw not found at {RRUFF_RAW} (../shared/data)")

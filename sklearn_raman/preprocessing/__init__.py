@@ -16,6 +16,7 @@ from ._despike import CosmicRayRemover
 from ._image import SpectrumImager
 from ._native import OnNativeAxis
 from ._normalize import MinMaxPerSpectrum, StandardNormalVariate, VectorNormalizer
+from ._raw import native_steps
 from ._resample import SpectrumResampler, make_grid
 from ._smooth import SavitzkyGolay
 
@@ -33,4 +34,5 @@ __all__ = [
     "StandardNormalVariate",
     "VectorNormalizer",
     "make_grid",
+    "native_steps",
 ]

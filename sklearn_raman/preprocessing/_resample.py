@@ -177,7 +177,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
         self.wavenumbers = wavenumbers
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, names=None):
         """Set the target grid from the parameters and the measured axes.
 
         Parameters
@@ -187,6 +187,11 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             Spectra on their own axes, or on a shared axis (``wavenumbers``).
         y : None
             Ignored.
+        names : sequence of str, default=None
+            A name per spectrum (e.g. its file, ``read_spectra(...).filenames``)
+            for the error that says which spectra share no common range; in a
+            pipeline, ``fit(..., spectrumresampler__names=...)``. None: their
+            positions.
 
         Returns
         -------
@@ -214,7 +219,13 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
                 X.shape[1],
             )
             axes = [self.wavenumbers_]
-        self.grid_ = self._target_grid(axes)
+        if self.wavenumbers_ is not None:
+            names = None  # one shared axis: nothing to name
+        elif names is not None and len(names) != len(axes):
+            raise ValueError(
+                f"SpectrumResampler: {len(names)} names for {len(axes)} spectra"
+            )
+        self.grid_ = self._target_grid(axes, names)
         fewest = min(np.unique(a).size for a in axes)
         if self.kind == "cubic" and fewest < 2:
             raise ValueError(
@@ -223,7 +234,7 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
             )
         return self
 
-    def _target_grid(self, axes) -> np.ndarray:
+    def _target_grid(self, axes, names=None) -> np.ndarray:
         if self.grid is not None:
             return as_axis(self.grid, name="grid")
         if (
@@ -243,9 +254,13 @@ class SpectrumResampler(TransformerMixin, BaseEstimator):
         stop = hi if self.stop is None else self.stop
         if stop < start and self.span == "common":
             first, last = int(np.argmax(lows)), int(np.argmin(highs))
+            if names is None:
+                first_name, last_name = f"spectrum {first}", f"spectrum {last}"
+            else:
+                first_name, last_name = names[first], names[last]
             raise ValueError(
-                "SpectrumResampler: the spectra share no common range (spectrum "
-                f"{first} starts at {lows[first]:g}, spectrum {last} stops at "
+                f"SpectrumResampler: the spectra share no common range "
+                f"({first_name} starts at {lows[first]:g}, {last_name} stops at "
                 f"{highs[last]:g}); give start and stop, or span='union' with a "
                 "fill_value"
             )

@@ -1,0 +1,65 @@
+"""``python -m sklearn_raman identify``: identify spectrum files with a model."""
+
+from __future__ import annotations
+
+
+def add_parser(sub) -> None:
+    """The ``identify`` command and its options."""
+    identify = sub.add_parser(
+        "identify",
+        help="identify spectrum files with a model written by train",
+        description="Print per spectrum the best matches, the conformal "
+        "prediction set and the unknown verdict.",
+    )
+    identify.add_argument("model", metavar="MODEL.skops")
+    identify.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
+    identify.add_argument("--top", type=int, default=5, help="matches shown")
+    identify.add_argument(
+        "--alpha",
+        type=float,
+        default=0.05,
+        help="prediction sets hold the true class with probability 1 - alpha",
+    )
+    output = identify.add_argument_group("output")
+    output.add_argument("--out", metavar="RESULTS.csv")
+    output.add_argument(
+        "--plots", metavar="DIR", help="a figure per spectrum: query over match"
+    )
+
+
+def _print(result, alpha: float) -> None:
+    for row in result.records():
+        novelty = row[result.novelty_score]
+        print(
+            f"{row['file']} [{row['spectrum']}]: {str(row['verdict']).upper()} "
+            f"({result.novelty_score} {novelty:.4g}, unknown below "
+            f"{result.threshold:.4g})"
+        )
+        for j in range(result.top_classes.shape[1]):
+            match, score = row[f"match_{j + 1}"], row[f"{result.score_kind}_{j + 1}"]
+            print(f"   {j + 1}. {match!s:<24} {result.score_kind} {score:.4f}")
+        if result.prediction_sets is not None:
+            members = row["prediction_set"].replace(";", ", ") or "(empty: none fits)"
+            print(f"   prediction set at {1 - alpha:.0%}, if known: {members}")
+
+
+def run(args) -> int:
+    """Read the files, identify their spectra, print (and write) the results."""
+    from ..datasets import read_spectra
+    from ..identification import SpectrumIdentifier, save_match_plots
+
+    identifier = SpectrumIdentifier.load(args.model)
+    data = read_spectra(args.files, label_from=lambda _: "", on_error="warn")
+    for path, reason in data.skipped:
+        print(f"skipped {path}: {reason}")
+    if not data.spectra:
+        raise ValueError(f"no spectrum could be read from {' '.join(args.files)}")
+    result = identifier.identify(data, top=args.top, alpha=args.alpha)
+    _print(result, args.alpha)
+    if args.out:
+        result.to_csv(args.out)
+        print(f"wrote {args.out}")
+    if args.plots:
+        paths = save_match_plots(identifier, result, args.plots)
+        print(f"wrote {len(paths)} figures to {args.plots}")
+    return 0

@@ -1,0 +1,102 @@
+"""``python -m sklearn_raman train``: build and save an identification model."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import _args
+
+
+def add_parser(sub) -> None:
+    """The ``train`` command and its options."""
+    from ..open_set import SCORES
+
+    train = sub.add_parser(
+        "train",
+        help="build an identification model from a reference folder",
+        description="Read a reference folder (one subfolder per material), "
+        "resample onto a grid chosen from the data, normalise, train the model "
+        "and calibrate its unknown threshold; write a skops model file.",
+    )
+    data = train.add_argument_group("data")
+    data.add_argument("--data", metavar="FOLDER", required=True)
+    _args.add_label_from(data)
+    grid = train.add_argument_group("grid")
+    _args.add_grid(grid)
+    model = train.add_argument_group("model")
+    _args.add_model(model, default="recommended")
+    model.add_argument(
+        "--unknown-recall",
+        type=float,
+        default=0.95,
+        help="share of spectra of known materials to accept (default 0.95)",
+    )
+    model.add_argument(
+        "--novelty-score",
+        default="auto",
+        choices=("auto", *sorted(SCORES)),
+        help="known-ness score of the unknown verdict (default auto: "
+        "embedding_distance for CNNs, similarity for library search, max_proba "
+        "for other models with probabilities, else margin)",
+    )
+    model.add_argument("--cv", type=int, default=5, help="cross-fitting folds")
+    model.add_argument(
+        "--init-from",
+        metavar="ENCODER.safetensors",
+        default=None,
+        help="start the network from weights written by pretrain (its grid is "
+        "used unless --start/--stop/--step are given)",
+    )
+    training = train.add_argument_group("training")
+    _args.add_training(training)
+    _args.add_device(training)
+    output = train.add_argument_group("output")
+    output.add_argument("--out", metavar="MODEL.skops", required=True)
+
+
+def run(args) -> int:
+    """Read the references, fit a :class:`SpectrumIdentifier`, save it."""
+    from ..datasets import read_spectra
+    from ..identification import SpectrumIdentifier
+
+    started = time.perf_counter()
+    data = read_spectra(args.data, label_from=args.label_from, progress=None)
+    classes, counts = np.unique(data.y, return_counts=True)
+    print(
+        f"data: {args.data}: {len(data.spectra)} spectra of {len(classes)} classes "
+        f"({', '.join(f'{c} {n}' for c, n in zip(classes, counts))})"
+    )
+    identifier = SpectrumIdentifier(
+        args.model,
+        baseline=args.baseline,
+        start=args.start,
+        stop=args.stop,
+        step=args.step,
+        unknown_recall=args.unknown_recall,
+        novelty_score=args.novelty_score,
+        cv=args.cv,
+        init_from=args.init_from,
+        training={**_args.training_overrides(args), "verbose": 1},
+        device=args.device,
+        random_state=args.seed,
+    )
+    print(
+        f"training {args.model}: cross-fitted models calibrate the unknown "
+        f"threshold at {args.unknown_recall:.0%} known recall, then one on all "
+        "the data",
+        flush=True,
+    )
+    identifier.fit(data, source=str(args.data))
+    out = Path(args.out)
+    identifier.save(out)
+    grid = identifier.grid_
+    print(
+        f"grid: {grid[0]:g} to {grid[-1]:g} in {len(grid)} points; unknown where "
+        f"{identifier.novelty_score_} < {identifier.threshold_:.4g}\n"
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    return 0

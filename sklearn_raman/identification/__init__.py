@@ -1,0 +1,28 @@
+"""Identification: a reference model that names spectra or says "unknown".
+
+The Python API under ``python -m sklearn_raman train`` and ``identify``::
+
+    from sklearn_raman.datasets import read_spectra
+    from sklearn_raman.identification import SpectrumIdentifier
+
+    identifier = SpectrumIdentifier(model="recommended", baseline="arpls")
+    identifier.fit(read_spectra("references/"))     # one subfolder per material
+    identifier.save("plastics.skops")
+    result = SpectrumIdentifier.load("plastics.skops").identify(read_spectra(
+        "new/", label_from=lambda path: ""))
+    result.to_frame()                                # verdict, matches, set
+"""
+
+from ._identifier import BUNDLE_KEYS, MIN_COVERAGE, SpectrumIdentifier, axis_kind
+from ._plots import AXIS_LABELS, save_match_plots
+from ._result import IdentificationResult
+
+__all__ = [
+    "AXIS_LABELS",
+    "BUNDLE_KEYS",
+    "IdentificationResult",
+    "MIN_COVERAGE",
+    "SpectrumIdentifier",
+    "axis_kind",
+    "save_match_plots",
+]

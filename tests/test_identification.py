@@ -1,0 +1,136 @@
+"""The identification API: SpectrumIdentifier fit / identify / save / load."""
+
+import csv
+
+import numpy as np
+import pytest
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import LinearSVC
+
+from sklearn_raman import make_spectra
+from sklearn_raman.datasets import SpectrumFileError, read_spectra
+from sklearn_raman.identification import SpectrumIdentifier
+from sklearn_raman.preprocessing import SpectrumResampler
+
+NAMES = np.array(["albite", "calcite", "gypsum", "quartz", "mystery"])
+
+
+@pytest.fixture(scope="module")
+def minerals():
+    # the data of the CLI's end-to-end tests (tests/test_identify.py)
+    X, y, wn = make_spectra(5, 16, 400, random_state=3, return_wavenumbers=True)
+    spectra, y = [(wn, x) for x in X], NAMES[y]
+    query = (y == "mystery") | (np.arange(len(y)) % 4 == 0)
+    pick = lambda mask: [s for s, m in zip(spectra, mask) if m]  # noqa: E731
+    return pick(~query), y[~query], pick(query), y[query]
+
+
+def test_library_identifier_rejects_the_held_out_class_and_names_the_rest(
+    minerals, tmp_path
+):
+    references, y, queries, truth = minerals
+    identifier = SpectrumIdentifier(model="library").fit(references, y)
+    assert identifier.novelty_score_ == "similarity"
+    assert list(identifier.classes_) == ["albite", "calcite", "gypsum", "quartz"]
+    assert identifier.reference_spectra_.shape == (4, len(identifier.grid_))
+    result = identifier.identify(queries, top=3)
+    known = truth != "mystery"
+    assert np.all(result.verdicts[~known] == "unknown")
+    # 95 % known recall: about one of 17 known spectra may be rejected
+    assert np.mean(result.verdicts[known] == truth[known]) >= 0.9
+    # the top match is the model's own prediction; the verdict is it or unknown
+    accepted = result.verdicts != "unknown"
+    assert np.all(result.verdicts[accepted] == result.top_classes[accepted, 0])
+    assert np.all((result.novelty < result.threshold) == ~accepted)
+    # the same from a saved file
+    path = tmp_path / "minerals.skops"
+    identifier.save(path)
+    loaded = SpectrumIdentifier.load(path)
+    again = loaded.identify(queries, top=3)
+    np.testing.assert_array_equal(again.verdicts, result.verdicts)
+    np.testing.assert_allclose(again.novelty, result.novelty)
+    assert loaded.threshold_ == identifier.threshold_
+    # records and CSV: one row per spectrum, columns as the CLI writes them
+    records = result.records()
+    assert len(records) == len(queries)
+    assert list(records[0])[:6] == [
+        "file",
+        "spectrum",
+        "verdict",
+        "similarity",
+        "threshold",
+        "prediction_set",
+    ]
+    assert {"match_3", "probability_3"} <= set(records[0])
+    out = tmp_path / "results.csv"
+    result.to_csv(out)
+    rows = list(csv.DictReader(open(out)))
+    assert [r["verdict"] for r in rows] == [str(v) for v in result.verdicts]
+    frame = result.to_frame()
+    assert frame.shape[0] == len(queries)
+
+
+def test_the_open_set_default_score_follows_the_model(minerals):
+    references, y, _, _ = minerals
+    knn = SpectrumIdentifier(model=KNeighborsClassifier(3)).fit(references, y)
+    assert knn.novelty_score_ == "max_proba"
+    svm = SpectrumIdentifier(model=LinearSVC(), cv=3).fit(references, y)
+    assert svm.novelty_score_ == "margin"
+    result = svm.identify(references[:4])
+    assert result.score_kind == "decision" and result.prediction_sets is None
+
+
+def test_identifier_reads_a_folder_and_checks_the_queries(tmp_path):
+    X, y, wn = make_spectra(3, 8, 300, random_state=0, return_wavenumbers=True)
+    for i, (x, c) in enumerate(zip(X, y)):
+        folder = tmp_path / "refs" / NAMES[c]
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savetxt(folder / f"s{i:02d}.csv", np.c_[wn, x], delimiter=",")
+    data = read_spectra(tmp_path / "refs")
+    identifier = SpectrumIdentifier(model="library").fit(data, source="refs")
+    assert identifier.trained_on_ == "refs" and identifier.n_spectra_ == 24
+    result = identifier.identify(data)
+    first = str(data.filenames[0])
+    assert result.files[0] == first and first.endswith(f"{result.names[0]}.csv")
+    assert np.mean(result.verdicts == data.y) >= 0.95
+    identifier.x_kind_ = "raman_shift"
+    nm = tmp_path / "nm.jdx"
+    nm.write_text(
+        "##TITLE=in nm\n##JCAMP-DX=4.24\n##DATA TYPE=RAMAN SPECTRUM\n"
+        "##XUNITS=NANOMETERS\n##YUNITS=ARBITRARY UNITS\n##NPOINTS=100\n"
+        "##XYPOINTS=(XY..XY)\n"
+        + "\n".join(f"{x}, 1" for x in range(800, 900))
+        + "\n##END=\n"
+    )
+    with pytest.raises(SpectrumFileError, match="nm.jdx: its axis is a wavelength"):
+        identifier.identify(read_spectra([nm], label_from=lambda _: ""))
+    short = [(wn[:60], X[0, :60])]
+    with pytest.warns(UserWarning, match="spectrum 0: .* of the model's grid"):
+        identifier.identify(short)
+
+
+def test_identifier_errors_name_what_is_wrong(minerals, tmp_path):
+    references, y, _, _ = minerals
+    with pytest.raises(ValueError, match="at least 2"):
+        SpectrumIdentifier(model="library").fit(references[:3], ["a"] * 3)
+    with pytest.raises(ValueError, match="needs y"):
+        SpectrumIdentifier(model="library").fit(references)
+    apart = [(np.arange(0.0, 100), np.ones(100)), (np.arange(500.0, 600), np.ones(100))]
+    with pytest.raises(ValueError, match="no common range \\(b.txt starts at 500"):
+        SpectrumIdentifier(model="library").fit(
+            apart, ["x", "y"], names=["a.txt", "b.txt"]
+        )
+    other = tmp_path / "other.skops"
+    from sklearn_raman import persistence
+
+    persistence.dump(KNeighborsClassifier(), other)
+    with pytest.raises(ValueError, match="not a model written by"):
+        SpectrumIdentifier.load(other)
+
+
+def test_resampler_names_the_spectra_without_a_common_range():
+    apart = [(np.arange(0.0, 10), np.ones(10)), (np.arange(50.0, 60), np.ones(10))]
+    with pytest.raises(ValueError, match="first.csv stops at 9"):
+        SpectrumResampler().fit(apart, names=["first.csv", "second.csv"])
+    with pytest.raises(ValueError, match="2 names for 1 spectra|1 names for 2"):
+        SpectrumResampler().fit(apart, names=["first.csv"])
