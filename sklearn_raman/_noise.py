@@ -7,7 +7,9 @@ counts ``10 ** (snr_db / 10)`` above the spectrum's minimum at its strongest
 point, so its std there is the same. :func:`~sklearn_raman.make_spectra`,
 :func:`~sklearn_raman.robustness.add_noise`,
 :func:`~sklearn_raman.augment_spectra`, :class:`~sklearn_raman.ShiftNoiseAugmenter`
-and :class:`~sklearn_raman.nn.SpectrumAugment` all use it.
+and :class:`~sklearn_raman.nn.SpectrumAugment` all use it. It imports numpy
+only and nothing else of the package, so that the pure-torch
+``sklearn_raman.nn`` can use it without loading scikit-learn.
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.manifold import TSNE
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ._utils import class_indices, final_estimator
 from .neural import SpectrumNetClassifier
 from .neural._device import float32_precision
 from .neural._inference import network_input
@@ -31,50 +31,14 @@ _BATCH = 256
 
 def _network_input(estimator, X) -> tuple[SpectrumNetClassifier, np.ndarray]:
     """The deep classifier of ``estimator`` and ``X`` as its input."""
-    final = estimator
-    if isinstance(estimator, Pipeline):
-        final = estimator[-1]
-        if len(estimator) > 1:
-            X = estimator[:-1].transform(X)
+    final, head = final_estimator(estimator)
     if not isinstance(final, SpectrumNetClassifier):
         raise TypeError(
             "expected a fitted SpectrumNetClassifier (or a Pipeline ending with "
             f"one); got {type(final).__name__}"
         )
     check_is_fitted(final, "net_")
-    return final, X
-
-
-def _target_indices(clf: SpectrumNetClassifier, target, n_samples: int):
-    """Column indices of ``target`` labels, or None for the predicted classes.
-
-    Labels are matched by equality, never cast to the classes' dtype: a cast
-    would truncate ``"albite-XYZ"`` to a ``"<U6"`` ``"albite"`` and ``1.7`` to
-    class ``1``.
-    """
-    if target is None:
-        return None
-    labels = np.asarray(target, dtype=object)
-    if labels.ndim == 0:
-        labels = np.full(n_samples, labels.item(), dtype=object)
-    if labels.shape != (n_samples,):
-        raise ValueError(
-            f"target must be one label or one label per spectrum ({n_samples}); "
-            f"got shape {labels.shape}"
-        )
-    lookup = {}
-    for i, label in enumerate(clf.classes_.tolist()):
-        lookup.setdefault(label, i)
-    index = np.empty(n_samples, dtype=np.int64)
-    for row, label in enumerate(labels.tolist()):
-        try:
-            index[row] = lookup[label]
-        except (KeyError, TypeError):
-            raise ValueError(
-                f"target label {label!r} is not one of the classes "
-                f"{clf.classes_.tolist()[:10]}"
-            ) from None
-    return index
+    return final, head(X)
 
 
 @contextmanager
@@ -257,11 +221,9 @@ def grad_cam(
         raise ValueError(f"mode must be 'hirescam' or 'gradcam'; got {mode!r}")
     clf, X = _network_input(estimator, X)
     X = network_input(clf, X)
-    index = _target_indices(clf, target, len(X))
-    wrapper = clf.net_.module_
-    net = clf.module_
+    index = None if target is None else class_indices(clf.classes_, target, len(X))
+    wrapper, net, device = clf.net_.module_, clf.module_, clf.net_.device
     hooked = _resolve_layer(net, layer)
-    device = clf.net_.device
     maps = []
     precision = float32_precision(clf.inference_precision)
     with evaluating(wrapper), precision, _capturing(hooked) as captured:
@@ -310,6 +272,15 @@ def attribute(
     -------
     attributions : ndarray of shape (n_samples, n_points)
         Signed attributions (float32), in the units of the class logit.
+
+    Examples
+    --------
+    >>> from sklearn_raman import LeNet1DClassifier, make_spectra
+    >>> from sklearn_raman.inspection import attribute
+    >>> X, y = make_spectra(n_classes=2, n_samples_per_class=5, n_points=200)
+    >>> clf = LeNet1DClassifier(max_epochs=1).fit(X, y)
+    >>> attribute(clf, X[:2], method="occlusion").shape
+    (2, 200)
     """
     try:
         from captum.attr import IntegratedGradients, Occlusion
@@ -322,7 +293,7 @@ def attribute(
         raise ValueError(f"method must be one of {sorted(methods)}; got {method!r}")
     clf, X = _network_input(estimator, X)
     X = network_input(clf, X)
-    index = _target_indices(clf, target, len(X))
+    index = None if target is None else class_indices(clf.classes_, target, len(X))
     if index is None:
         index = np.searchsorted(clf.classes_, clf.predict(X.numpy()))
     if method == "occlusion":
@@ -330,8 +301,7 @@ def attribute(
         kwargs.setdefault("strides", (5,))
     else:  # n_steps scaled copies of every row: forward them in batches too
         kwargs.setdefault("internal_batch_size", _BATCH)
-    wrapper = clf.net_.module_
-    device = clf.net_.device
+    wrapper, device = clf.net_.module_, clf.net_.device
     explainer = methods[method](wrapper)
     out = []
     with evaluating(wrapper), float32_precision(clf.inference_precision):
@@ -356,6 +326,15 @@ def embed(estimator, X) -> np.ndarray:
     -------
     embedding : ndarray of shape (n_samples, embedding_dim)
         The input of the network's output layer (float32).
+
+    Examples
+    --------
+    >>> from sklearn_raman import LeNet1DClassifier, make_spectra
+    >>> from sklearn_raman.inspection import embed
+    >>> X, y = make_spectra(n_classes=2, n_samples_per_class=5, n_points=200)
+    >>> clf = LeNet1DClassifier(max_epochs=1).fit(X, y)
+    >>> embed(clf, X[:3]).shape == (3, clf.module_.embedding_dim)
+    True
     """
     clf, X = _network_input(estimator, X)
     return clf.transform(X)
@@ -370,7 +349,7 @@ def tsne_embedding(
     random_state=None,
     **tsne_params,
 ) -> np.ndarray:
-    """t-SNE map of the learnt embeddings, for plots as in Li 2025.
+    """A t-SNE map of the learnt embeddings, for plots as in Li 2025.
 
     Parameters
     ----------
@@ -383,7 +362,7 @@ def tsne_embedding(
     n_components : int, default=2
         Dimension of the map.
     perplexity : float, default=30.0
-        t-SNE perplexity; lowered to ``(n_samples - 1) / 3`` for small sets,
+        The t-SNE perplexity, lowered to ``(n_samples - 1) / 3`` for small sets,
         since t-SNE needs it below the number of samples.
     random_state : int, RandomState instance or None, default=None
         Seed of the t-SNE initialisation and optimisation.
@@ -394,6 +373,14 @@ def tsne_embedding(
     -------
     coordinates : ndarray of shape (n_samples, n_components)
         The map.
+
+    Examples
+    --------
+    >>> from sklearn_raman import make_spectra
+    >>> from sklearn_raman.inspection import tsne_embedding
+    >>> X, _ = make_spectra(n_classes=2, n_samples_per_class=5, random_state=0)
+    >>> tsne_embedding(None, X, random_state=0).shape  # the spectra themselves
+    (10, 2)
     """
     features = np.asarray(X) if estimator is None else embed(estimator, X)
     if len(features) < 2:

@@ -18,8 +18,9 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
     roc_auc_score,
 )
-from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC, NuSVC
+
+from ._utils import decision_columns, final_estimator
 
 __all__ = [
     "PAPER_SCORING",
@@ -63,6 +64,7 @@ def top_k_accuracy(y_true, proba, classes, k: int = 1) -> float:
     Returns
     -------
     accuracy : float
+        In [0, 1].
 
     Examples
     --------
@@ -104,6 +106,13 @@ def ovr_auc(y_true, proba, classes, kind: str = "roc") -> float:
     -------
     auc : float
         NaN when no class has both positives and negatives in ``y_true``.
+
+    Examples
+    --------
+    >>> from sklearn_raman.metrics import ovr_auc
+    >>> proba = [[0.8, 0.2, 0.0], [0.3, 0.7, 0.0], [0.6, 0.4, 0.0]]
+    >>> ovr_auc(["a", "b", "b"], proba, ["a", "b", "c"])  # "c" is absent
+    1.0
     """
     y_true = np.asarray(y_true)
     proba = np.asarray(proba)
@@ -196,9 +205,8 @@ def _ovo_to_ovr(dec: np.ndarray, first: np.ndarray, second: np.ndarray, n_classe
     return scores.reshape(n, n_classes)
 
 
-def _one_vs_one_svc(estimator):
-    """The fitted many-class libsvm classifier ending ``estimator``, else None."""
-    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+def _one_vs_one_svc(final):
+    """``final`` if it is a fitted many-class libsvm classifier, else None."""
     if (
         isinstance(final, (SVC, NuSVC))
         and len(final.classes_) > 2
@@ -221,20 +229,31 @@ def class_scores(estimator, X) -> np.ndarray:
     Returns
     -------
     scores : ndarray of shape (n_samples, n_classes)
-        Columns in the order of ``estimator.classes_``. For a one-vs-one
+        Columns in the order of ``estimator.classes_``; float64 decision
+        values where there are no probabilities, a one-column
+        ``decision_function`` ``s`` as ``[-s, s]``. For a one-vs-one
         :class:`~sklearn.svm.SVC` (alone or ending a pipeline) these are the
         values of its ``decision_function``, computed in row chunks with a
         vectorised vote count, so memory stays bounded (RRUFF Dataset_2, 1,332
         classes: about 4 minutes for 2,574 spectra, where scikit-learn's own
         reduction needs 18 GB at once or a Python loop per class pair).
+
+    Examples
+    --------
+    >>> from sklearn.svm import LinearSVC
+    >>> from sklearn_raman.metrics import class_scores
+    >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    >>> scores = class_scores(LinearSVC().fit(X, y), X)
+    >>> scores.shape, bool((scores[:, 0] == -scores[:, 1]).all())
+    ((4, 2), True)
     """
     if hasattr(estimator, "predict_proba"):
         return estimator.predict_proba(X)
-    svc = _one_vs_one_svc(estimator)
-    if svc is None:
-        scores = estimator.decision_function(X)
-        return np.c_[-scores, scores] if scores.ndim == 1 else scores
-    X = estimator[:-1].transform(X) if svc is not estimator else X
+    final, head = final_estimator(estimator)
+    svc = _one_vs_one_svc(final)
+    if svc is None:  # two classes: [-s, s]
+        return decision_columns(estimator.decision_function(X))
+    X = head(X)
     X = X if hasattr(X, "shape") else np.asarray(X)
     n_classes = len(svc.classes_)
     # (rows x class pairs) float64 blocks of at most ~160 MB

@@ -9,7 +9,9 @@ measurements of one sample on one row (by sample id, never by position),
 :func:`stack_modalities` builds such an ``X`` and :func:`modality_columns`
 gives the column slices for a
 :class:`~sklearn.compose.ColumnTransformer` that preprocesses each block. A
-row whose block is all NaN lacks that measurement. No torch is imported here.
+row whose block is all NaN lacks that measurement. No torch is imported here;
+:class:`Modality` and :func:`parse_modalities` are defined in the
+dependency-free ``sklearn_raman._modality`` (nn uses them too).
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
+
+# one definition, shared with the pure-torch nn.FusionNet (which may not import
+# this module's scikit-learn-facing neighbours)
+from ._modality import Modality, parse_modalities
 
 __all__ = [
     "Modality",
@@ -28,92 +33,6 @@ __all__ = [
     "parse_modalities",
     "stack_modalities",
 ]
-
-
-class Modality(NamedTuple):
-    """One block of columns: a spectrum ``(n_points,)`` or an image ``(c, h, w)``."""
-
-    name: str
-    shape: tuple[int, ...]
-    start: int
-    stop: int
-
-    @property
-    def is_image(self) -> bool:
-        """Whether the block is an image."""
-        return len(self.shape) == 3
-
-
-def parse_modalities(modalities, n_columns: int) -> tuple[Modality, ...]:
-    """The column blocks declared by ``modalities``, checked against ``n_columns``.
-
-    Parameters
-    ----------
-    modalities : sequence of (str, int or tuple) or None
-        ``(name, n_points)`` for a spectrum, ``(name, (height, width))`` for a
-        grayscale image, ``(name, (channels, height, width))`` for an image of
-        several channels, in column order; None: one spectrum of all columns.
-    n_columns : int
-        Columns of the input.
-
-    Returns
-    -------
-    blocks : tuple of Modality
-        Name, shape and column span of each block.
-
-    Examples
-    --------
-    >>> [m.shape for m in parse_modalities([("ftir", 100), ("sem", (8, 8))], 164)]
-    [(100,), (1, 8, 8)]
-    """
-    if modalities is None:
-        return (Modality("spectrum", (int(n_columns),), 0, int(n_columns)),)
-    if isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
-        raise ValueError(
-            "modalities must be a list of (name, size) pairs, e.g. "
-            f'[("ftir", 1800), ("sem", (64, 64))]; got {modalities!r}'
-        )
-    blocks, start = [], 0
-    for entry in modalities:
-        if not (isinstance(entry, Sequence) and len(entry) == 2):
-            raise ValueError(
-                f"each modality is a (name, size) pair; got {entry!r} in {modalities!r}"
-            )
-        name, size = entry
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"a modality's name must be a non-empty str; got {name!r}")
-        sizes = (size,) if not isinstance(size, Sequence) else tuple(size)
-        if len(sizes) not in (1, 2, 3):
-            raise ValueError(
-                f"modality {name!r}: size must be n_points, (height, width) or "
-                f"(channels, height, width); got {size!r}"
-            )
-        shape = _positive_ints(f"the size of modality {name!r}", sizes)
-        if len(shape) == 2:
-            shape = (1, *shape)
-        stop = start + math.prod(shape)
-        blocks.append(Modality(name, shape, start, stop))
-        start = stop
-    names = [b.name for b in blocks]
-    if not blocks or len(set(names)) != len(names):
-        raise ValueError(f"modalities need distinct names, at least one; got {names}")
-    if start != n_columns:
-        sizes = " + ".join(str(b.stop - b.start) for b in blocks)
-        raise ValueError(
-            f"modalities {names} declare {sizes} = {start} columns; X has "
-            f"{n_columns}. Build X with stack_modalities or fix the sizes"
-        )
-    return tuple(blocks)
-
-
-def _positive_ints(name: str, values) -> tuple[int, ...]:
-    ok = all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
-        for v in values
-    )
-    if not ok:
-        raise ValueError(f"{name} must be integers >= 1; got {values!r}")
-    return tuple(int(v) for v in values)
 
 
 def align_modalities(

@@ -179,8 +179,13 @@ def test_grad_cam_on_a_pipeline(peak_data):
         MinMaxPerSpectrum(), LeNet1DClassifier._create_test_instance(max_epochs=5)
     )
     pipe.fit(X, y)
-    assert grad_cam(pipe, X[:3]).shape == (3, N_POINTS)
-    assert embed(pipe, X[:3]).shape == (3, pipe[-1].module_.embedding_dim)
+    # the network explains the spectra as the pipeline's steps hand them over
+    Xt = pipe[:-1].transform(X[:3])
+    cam = grad_cam(pipe, X[:3])
+    assert cam.shape == (3, N_POINTS) and cam.max() > 0
+    np.testing.assert_array_equal(cam, grad_cam(pipe[-1], Xt))
+    np.testing.assert_array_equal(embed(pipe, X[:3]), embed(pipe[-1], Xt))
+    assert not np.allclose(grad_cam(pipe[-1], X[:3]), cam)  # the steps matter
 
 
 def test_grad_cam_targets_are_matched_not_cast(peak_data):

@@ -3,7 +3,7 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score, top_k_accuracy_score
-from sklearn.model_selection import cross_validate
+from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC, LinearSVC, NuSVC
@@ -91,17 +91,33 @@ def test_unknown_labels_count_as_misses():
     assert top_k_accuracy(["zzz"], [[0.5, 0.5]], ["a", "b"], k=2) == 0.0
 
 
-def test_paper_scoring_in_cross_validate():
-    X, y = make_classification(
-        n_samples=150, n_classes=4, n_informative=6, random_state=0
-    )
-    for model in (
+@pytest.mark.parametrize(
+    "model",
+    [
         KNeighborsClassifier(5),
-        make_pipeline(PCA(5), LinearSVC(max_iter=5000)),
-    ):  # no predict_proba
-        res = cross_validate(model, X, y, cv=3, scoring=PAPER_SCORING)
+        make_pipeline(PCA(5), LinearSVC(max_iter=5000, random_state=0)),  # no proba
+    ],
+    ids=["knn", "pca_linsvc"],
+)
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_paper_scoring_in_cross_validate_equals_paper_metrics(model, n_classes):
+    X, y = make_classification(
+        n_samples=150, n_classes=n_classes, n_informative=6, random_state=0
+    )
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    res = cross_validate(
+        model, X, y, cv=cv, scoring=PAPER_SCORING, return_estimator=True
+    )
+    for fold, (_, test) in enumerate(cv.split(X, y)):
+        fitted = res["estimator"][fold]
+        expected = paper_metrics(
+            y[test],
+            class_scores(fitted, X[test]),
+            fitted.classes_,
+            y_pred=fitted.predict(X[test]),
+        )
         for name in PAPER_SCORING:
-            assert np.all((res[f"test_{name}"] >= 0) & (res[f"test_{name}"] <= 1))
+            assert res[f"test_{name}"][fold] == pytest.approx(expected[name]), name
 
 
 @pytest.mark.parametrize(

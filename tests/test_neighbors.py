@@ -74,7 +74,7 @@ def test_reject_threshold():
 @pytest.mark.parametrize(
     "labels, unknown_label, shown",
     [
-        ([-1, 1, 2], None, "-1"),
+        ([-1, 1, 2], -1, "-1"),  # by default: -2 (tests/test_open_set.py)
         ([0, 1, 2], 2, "2"),
         (["unknown", "b", "c"], None, "'unknown'"),
     ],

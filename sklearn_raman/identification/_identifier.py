@@ -35,29 +35,6 @@ def _unpack(spectra, y=None, groups=None, names=None):
     return spectra, y, groups, names, []
 
 
-def _match(open_set, X, *, top: int, alpha: float) -> dict:
-    """Top matches, known-ness, verdict and prediction set of an open-set model."""
-    from ..open_set._scores import decision_scores
-
-    if hasattr(open_set, "predict_proba"):
-        scores, kind = open_set.predict_proba(X), "probability"
-    else:
-        scores, kind = decision_scores(open_set, X), "decision"
-    k = min(top, len(open_set.classes_))
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-    sets = None
-    if hasattr(open_set, "predict_set"):
-        sets = open_set.predict_set(X, alpha=alpha)
-    return {
-        "top_classes": open_set.classes_[order],
-        "top_scores": np.take_along_axis(scores, order, axis=1),
-        "score_kind": kind,
-        "novelty": open_set.score_samples(X),
-        "verdicts": open_set.predict(X),
-        "prediction_sets": sets,
-    }
-
-
 def axis_kind(metadata, names, what: str) -> str | None:
     """The axis kind the spectra's metadata records (None if none does).
 
@@ -336,6 +313,7 @@ class SpectrumIdentifier(BaseEstimator):
         self.n_spectra_ = int(n_spectra)
         self.trained_on_ = trained_on
         self.threshold_ = float(open_set.threshold_)
+        # files written before novelty_score="auto" hold no novelty_score_
         self.novelty_score_ = getattr(
             open_set, "novelty_score_", open_set.novelty_score
         )
@@ -399,7 +377,7 @@ class SpectrumIdentifier(BaseEstimator):
         )
         self._check_queries(spectra, names, metadata)
         X = self.pipeline_[:-1].transform(spectra)
-        found = _match(self.pipeline_[-1], X, top=top, alpha=alpha)
+        found = self.pipeline_[-1].identify(X, top=top, alpha=alpha)
         labels = [
             (metadata[i].get("name") if metadata else None)
             or os.path.splitext(os.path.basename(str(names[i])))[0]

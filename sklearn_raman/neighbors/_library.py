@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._axis import reject_ragged
+from .._utils import unknown_label, with_unknown
 from ._compressed import CompressedLibrary
 
 
@@ -46,10 +47,18 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         Compare first differences instead of the spectra, which ignores offsets
         and slow baselines.
     reject_threshold : float or None, default=None
-        Predict ``unknown_label`` when the best similarity is below it.
+        Predict ``unknown_label`` when the best similarity is below it (a
+        fixed threshold, as Open Specy's; to calibrate one on held-out
+        spectra, wrap the search in
+        :class:`~sklearn_raman.open_set.OpenSetClassifier`).
     unknown_label : str, int or None, default=None
-        Label of rejected queries; None: ``"unknown"`` for string labels, -1 for
-        numbers.
+        Label of rejected queries; a class label raises naming it. None:
+        ``-1`` for integer or float classes (one below the smallest class if
+        -1 is a class), ``"unknown"`` for any others (it raises if a class is
+        called so). Predictions keep the classes' dtype where the label fits
+        it (strings widened to hold it, integers with integers, floats with
+        numbers), else are of object dtype: the rule of
+        :class:`~sklearn_raman.open_set.OpenSetClassifier` too.
     temperature : float, default=0.02
         ``predict_proba`` is the softmax of each class's best similarity divided
         by ``temperature``; smaller is sharper. It does not change predictions.
@@ -149,21 +158,8 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         if self.n_components is not None:
             self._compressed = CompressedLibrary(self.library_, self.n_components)
         if self.reject_threshold is not None:
-            self._unknown_label()
+            unknown_label(self.classes_, self.unknown_label)  # a clash raises
         return self
-
-    def _unknown_label(self):
-        """The label of rejected queries; it must not be one of the classes."""
-        unknown = self.unknown_label
-        if unknown is None:
-            unknown = -1 if np.issubdtype(self.classes_.dtype, np.number) else "unknown"
-        if any(c == unknown for c in self.classes_.tolist()):
-            raise ValueError(
-                f"unknown_label {unknown!r} is also a class of y: a rejected "
-                "spectrum could not be told from that class. Choose another "
-                "unknown_label"
-            )
-        return unknown
 
     def _query_chunks(self, X):
         """The normalised queries, ``chunk_size`` at a time."""
@@ -312,6 +308,7 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_queries, n_classes)
+            Columns in the order of ``classes_``.
         """
         return softmax(
             self.class_scores(X).astype(np.float64) / self.temperature, axis=1
@@ -328,13 +325,11 @@ class LibrarySearchClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_queries,)
+            Labels of the best hits, ``unknown_label`` where rejected.
         """
         best, codes = self._best_hits(X)
         pred = self.classes_[codes]
         if self.reject_threshold is None:
             return pred
-        rejected = best < self.reject_threshold
-        unknown = self._unknown_label()
-        out = pred.astype(object)
-        out[rejected] = unknown
-        return out.astype(np.result_type(pred.dtype, np.asarray(unknown).dtype))
+        label = unknown_label(self.classes_, self.unknown_label)
+        return with_unknown(pred, best < self.reject_threshold, label)

@@ -1,5 +1,10 @@
 """Pure PyTorch networks for spectra (no scikit-learn here).
 
+A leaf of the package: it needs torch and numpy only, and of the rest of the
+package imports just the dependency-free ``_noise`` (the SNR and augmentation
+defaults) and ``_modality`` (the column blocks of a multimodal row), so
+``import sklearn_raman.nn`` loads neither scikit-learn nor imbalanced-learn.
+
 Every net is built as ``Net(n_points, n_classes, ...)`` with its paper's
 configuration as default, accepts inputs of shape (batch, n_points) or
 (batch, 1, n_points) of any length >= 1, and exposes ``embed(x)`` (penultimate

@@ -2,157 +2,37 @@
 
 The input stays one row per sample: the columns of each modality (a spectrum,
 a flattened image) follow one another, as declared by ``modalities``. Each
-block is encoded into tokens by a small residual CNN (1D for spectra, 2D for
-images, both built from :class:`~sklearn_raman.nn.resnet.BasicBlock`), then
-fused at the data, feature, decision or attention level. A block of NaN is a
-missing measurement: it is masked, not guessed.
+block is encoded into tokens by a small residual CNN
+(:class:`~sklearn_raman.nn._tokens.ModalityEncoder`), then fused at the data,
+feature, decision or attention level (:mod:`sklearn_raman.nn._fuse`). A block
+of NaN is a missing measurement: it is masked, not guessed.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from ..modalities import Modality, parse_modalities
-from ._base import SpectrumNet, evaluating, positive_ints, scaled
-from .resnet import BasicBlock
+# the dependency-free definition of the column blocks (no scikit-learn)
+from .._modality import Modality, parse_modalities
+from ._base import SpectrumNet, positive_ints
+from ._fuse import CrossAttention, LateVote
+from ._tokens import ModalityEncoder
+from .augment import BlockAugment
+
+__all__ = [
+    "FUSIONS",
+    "BlockAugment",
+    "CrossAttention",
+    "FusionNet",
+    "LateVote",
+    "ModalityEncoder",
+]
 
 #: the fusion levels of :class:`FusionNet`
 FUSIONS = ("early", "concat", "late", "attention")
-
-
-class Standardize(nn.Module):
-    """Each sample and channel to mean 0, standard deviation 1 (any size)."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Standardised ``x`` (batch, channels, ...)."""
-        dims = tuple(range(2, x.dim()))
-        mean = x.mean(dim=dims, keepdim=True)
-        std = x.std(dim=dims, keepdim=True, correction=0)
-        return (x - mean) / (std + 1e-6)
-
-
-class ModalityEncoder(nn.Module):
-    """A residual CNN that turns one block into tokens (batch, n_tokens, dim).
-
-    A strided stem, one basic block per further stage (each halving the map),
-    then a 1 × 1 convolution to ``dim`` channels; every position of the last
-    map is a token (a band region of a spectrum, a patch of an image), with a
-    learnt position embedding.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(n_points,)`` or ``(channels, height, width)``.
-    dim : int
-        Channels of the tokens.
-    channels : sequence of int
-        Channels of the stem, then of each stage.
-    width : float
-        Channel multiplier.
-    """
-
-    def __init__(
-        self, shape: tuple[int, ...], dim: int, channels: Sequence[int], width: float
-    ):
-        super().__init__()
-        self.shape = tuple(shape)
-        image = len(self.shape) == 3
-        conv, norm = (
-            (nn.Conv2d, nn.BatchNorm2d) if image else (nn.Conv1d, nn.BatchNorm1d)
-        )
-        widths = [scaled(c, width) for c in channels]
-        stem, kernel = (3, 3) if image else (7, 5)
-        # an image's brightness and contrast vary with the microscope's
-        # settings: each is standardised on its own (a spectrum is left as the
-        # user's preprocessing made it)
-        layers: list[nn.Module] = [Standardize()] if image else []
-        layers += [
-            conv(
-                self.shape[0] if image else 1, widths[0], stem, 2, stem // 2, bias=False
-            ),
-            norm(widths[0]),
-            nn.ReLU(inplace=True),
-        ]
-        for c_in, c_out in zip(widths, widths[1:]):
-            layers.append(
-                BasicBlock(c_in, c_out, 2, kernel, None, ndim=2 if image else 1)
-            )
-        layers += [
-            conv(widths[-1], dim, 1, bias=False),
-            norm(dim),
-            nn.ReLU(inplace=True),
-        ]
-        self.features = nn.Sequential(*layers)
-        with torch.no_grad(), evaluating(self.features):
-            grid = self.features(torch.zeros(1, *self._input_shape())).shape[2:]
-        self.grid = tuple(int(g) for g in grid)
-        self.n_tokens = math.prod(self.grid)
-        self.position = nn.Parameter(0.02 * torch.randn(self.n_tokens, dim))
-        # a spectrum's features keep where each band lies (which band it is);
-        # an image's texture is the same anywhere on the surface
-        self.pool = (
-            nn.Sequential(nn.Flatten(), nn.Linear(self.n_tokens * dim, dim), nn.ReLU())
-            if not image
-            else None
-        )
-
-    def _input_shape(self) -> tuple[int, ...]:
-        return self.shape if len(self.shape) == 3 else (1, self.shape[0])
-
-    def forward(self, block: torch.Tensor) -> torch.Tensor:
-        """Flattened blocks (batch, prod(shape)) → tokens (batch, n_tokens, dim)."""
-        maps = self.features(block.reshape(-1, *self._input_shape()))
-        return maps.flatten(2).transpose(1, 2) + self.position
-
-    def pooled(self, tokens: torch.Tensor) -> torch.Tensor:
-        """One vector (batch, dim): positional for a spectrum, a mean for an image."""
-        return tokens.mean(dim=1) if self.pool is None else self.pool(tokens)
-
-    def token_extents(self) -> list[tuple[slice, ...]]:
-        """The input region of each token: a slice of points, or (rows, columns)."""
-        sides = self.shape[1:] if len(self.shape) == 3 else self.shape
-        spans = [
-            [slice(k * n // g, max(k * n // g + 1, (k + 1) * n // g)) for k in range(g)]
-            for n, g in zip(sides, self.grid)
-        ]
-        if len(spans) == 1:
-            return [(s,) for s in spans[0]]
-        return [(r, c) for r in spans[0] for c in spans[1]]
-
-
-class CrossAttention(nn.Module):
-    """Tokens of one modality attend to those of the others.
-
-    Multi-head attention with the queries from one modality's tokens and the
-    keys / values from the others' (both layer-normed): for each token, what
-    the other modalities hold that bears on it. Keys of a missing modality are
-    masked; a sample with no key left (every other modality missing) gets a
-    zero output and NaN weights.
-    """
-
-    def __init__(self, dim: int, n_heads: int):
-        super().__init__()
-        self.attn = nn.MultiheadAttention(dim, n_heads, batch_first=True)
-        self.norm_query = nn.LayerNorm(dim)
-        self.norm_keys = nn.LayerNorm(dim)
-
-    def forward(self, query, keys, key_missing):
-        """(output (batch, n_query, dim), weights (batch, n_query, n_keys))."""
-        lone = key_missing.all(dim=1)
-        # an all-masked row would give NaN: unmask it, then zero its output
-        mask = key_missing & ~lone[:, None]
-        keys = self.norm_keys(keys)
-        out, weights = self.attn(
-            self.norm_query(query), keys, keys, key_padding_mask=mask
-        )
-        out = out * (~lone).to(out.dtype)[:, None, None]
-        weights = torch.where(lone[:, None, None], float("nan"), weights)
-        return out, weights
 
 
 class FusionNet(SpectrumNet):
@@ -282,23 +162,45 @@ class FusionNet(SpectrumNet):
         )
 
     def new_classifier(self, n_classes: int) -> nn.Module:
-        """A fresh output layer for ``n_classes`` (one per modality for ``"late"``)."""
+        """A fresh output layer for ``n_classes`` (one per modality for ``"late"``).
+
+        Parameters
+        ----------
+        n_classes : int
+            Number of outputs.
+
+        Returns
+        -------
+        layer : torch.nn.Module
+            A linear layer on the embedding, or a :class:`LateVote`.
+        """
         if self.fusion == "late":
             dim = self.feature_shape[1]
             return LateVote(len(self.branches), dim, n_classes)
         return nn.Linear(self.embedding_dim, n_classes)
 
     def augmentation(self, augment: nn.Module) -> nn.Module:
-        """The training augmentation: spectra perturbed, images flipped / turned."""
+        """The training augmentation: spectra perturbed, images flipped / turned.
+
+        Parameters
+        ----------
+        augment : torch.nn.Module
+            The augmentation of a spectrum block, e.g. :class:`SpectrumAugment`.
+
+        Returns
+        -------
+        augmentation : BlockAugment
+            ``augment`` on each spectrum block, flips and turns on each image.
+        """
         return BlockAugment(augment, self.modalities)
 
     @property
     def cam_layer(self) -> nn.Module:
         """Grad-CAM explains single-input networks, not a fusion."""
         raise TypeError(
-            "grad_cam explains networks of one input; for a FusionNet use the "
-            "attention weights (MultimodalClassifier.attention) or "
-            "sklearn_raman.inspection.attribute"
+            "a FusionNet has no single layer to explain with Grad-CAM (it takes "
+            "several inputs); its attention weights (forward_with_attention, "
+            "fusion='attention') show which regions of each input it uses"
         )
 
     # -- the forward pass ------------------------------------------------------
@@ -365,12 +267,36 @@ class FusionNet(SpectrumNet):
         return out, maps
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
-        """The fused embedding, the input of ``classifier``."""
+        """The fused embedding, the input of ``classifier``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Rows of concatenated blocks, (batch, n_points) or
+            (batch, 1, n_points); a block of NaN is a missing modality.
+
+        Returns
+        -------
+        embedding : torch.Tensor
+            Shape (batch, embedding_dim).
+        """
         pooled, _, _ = self._fuse(x)
         return self.neck(pooled)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class logits (batch, n_classes); for ``"late"`` the log of the vote."""
+        """Class logits; for ``"late"`` the log of the vote.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Rows of concatenated blocks, (batch, n_points) or
+            (batch, 1, n_points); a block of NaN is a missing modality.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            Shape (batch, n_classes).
+        """
         return self._head(*self._fuse(x)[:2])[0]
 
     def _head(self, pooled, present):
@@ -380,80 +306,43 @@ class FusionNet(SpectrumNet):
         return self.classifier(z), None
 
     def forward_with_levels(self, x: torch.Tensor):
-        """Training output for deep supervision: (logits, per-modality logits)."""
+        """Training output for deep supervision: logits and per-modality logits.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Rows of concatenated blocks, (batch, n_points) or
+            (batch, 1, n_points); a block of NaN is a missing modality.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            Shape (batch, n_classes), as :meth:`forward`.
+        levels : torch.Tensor
+            Shape (n_branches, batch, n_classes): each modality's own logits
+            (zero where it is missing) for ``"late"``, else ``logits[None]``.
+        """
         logits, levels = self._head(*self._fuse(x)[:2])
         if levels is None:  # only the late vote has levels
             levels = logits[None]
         return logits, levels
 
     def forward_with_attention(self, x: torch.Tensor):
-        """Logits and the attention weights ``{(query, key): (batch, nq, nk)}``."""
+        """Logits and the attention weights of each pair of modalities.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Rows of concatenated blocks, (batch, n_points) or
+            (batch, 1, n_points); a block of NaN is a missing modality.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            Shape (batch, n_classes), as :meth:`forward`.
+        weights : dict or None
+            ``(query modality, key modality)`` → weights (batch, n_query_tokens,
+            n_key_tokens); None unless ``fusion="attention"``.
+        """
         pooled, present, maps = self._fuse(x, attention=True)
         return self._head(pooled, present)[0], maps
-
-
-class LateVote(nn.Module):
-    """One output layer per modality; the log of the present ones' mean probability."""
-
-    def __init__(self, n_branches: int, dim: int, n_classes: int):
-        super().__init__()
-        self.heads = nn.ModuleList(nn.Linear(dim, n_classes) for _ in range(n_branches))
-        self.dim = dim
-
-    @property
-    def out_features(self) -> int:
-        """Number of classes (as :class:`torch.nn.Linear`)."""
-        return self.heads[0].out_features
-
-    def forward(self, z: torch.Tensor, present: torch.Tensor | None = None):
-        """(log mean probability, per-modality logits with absent ones zero)."""
-        parts = z.reshape(-1, len(self.heads), self.dim)
-        logits = torch.stack([h(parts[:, k]) for k, h in enumerate(self.heads)])
-        if present is None:
-            present = torch.ones(logits.shape[:2], dtype=torch.bool, device=z.device).T
-        mask = present.T[..., None]  # (n_branches, batch, 1)
-        logp = torch.where(mask, F.log_softmax(logits, dim=-1), -torch.inf)
-        count = mask.sum(dim=0).clamp_min(1).to(logits.dtype)
-        vote = torch.logsumexp(logp, dim=0) - torch.log(count)
-        return vote, torch.where(mask, logits, torch.zeros_like(logits))
-
-
-class BlockAugment(nn.Module):
-    """Augment each block of a batch on its own, as its kind allows.
-
-    Spectrum blocks get the spectrum augmentation (shift, scale, noise);
-    image blocks random flips and, when square, transposes (a surface seen
-    by a microscope has no preferred orientation).
-    """
-
-    def __init__(self, augment: nn.Module, modalities: Sequence[Modality]):
-        super().__init__()
-        self.augment = augment
-        self.modalities = tuple(modalities)
-
-    def _turn(self, block: torch.Tensor, shape) -> torch.Tensor:
-        images = block.reshape(len(block), *shape)
-        n, opts = len(images), {"device": images.device}
-        flip = torch.rand(n, 2, **opts) < 0.5
-        images = torch.where(flip[:, 0, None, None, None], images.flip(-1), images)
-        images = torch.where(flip[:, 1, None, None, None], images.flip(-2), images)
-        if shape[-1] == shape[-2]:
-            turn = torch.rand(n, **opts) < 0.5
-            images = torch.where(
-                turn[:, None, None, None], images.transpose(-1, -2), images
-            )
-        return images.reshape(n, -1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` with each block perturbed (training mode only)."""
-        if not self.training:
-            return x
-        shape = x.shape
-        x = x.reshape(shape[0], shape[-1])
-        parts = []
-        for m in self.modalities:
-            block = x[:, m.start : m.stop]
-            parts.append(
-                self._turn(block, m.shape) if m.is_image else self.augment(block)
-            )
-        return torch.cat(parts, dim=1).reshape(shape)

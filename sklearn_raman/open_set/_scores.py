@@ -8,21 +8,52 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.pipeline import Pipeline
+
+from .._utils import decision_columns, final_estimator
 
 
-def _final(model):
-    """The last step of a pipeline (or the model), and X mapped to its input."""
-    if isinstance(model, Pipeline):
-        head = model[:-1]
-        return model[-1], (lambda X: head.transform(X)) if len(head) else (lambda X: X)
-    return model, lambda X: X
+def auto_score(model) -> str:
+    """The known-ness score a fitted ``model`` is best served by.
+
+    Decided from what the model can do (a pipeline by its last step), never
+    from its class name: ``"similarity"`` for library similarities
+    (``class_scores``, as :class:`~sklearn_raman.neighbors.LibrarySearchClassifier`);
+    ``"embedding_distance"`` for a deep network (an embedding ``transform``
+    and a fitted torch ``module_``), whose softmax stays confident far from
+    the training data (MMPSD FTIR, PET held out: ``max_proba`` rejected 0 of
+    39 spectra, the embedding all 39); ``"max_proba"`` for any other model
+    with ``predict_proba``; ``"margin"`` otherwise.
+
+    Parameters
+    ----------
+    model : fitted classifier or Pipeline
+
+    Returns
+    -------
+    name : str
+        A key of :data:`SCORES`.
+
+    Examples
+    --------
+    >>> from sklearn.svm import LinearSVC
+    >>> from sklearn_raman.open_set._scores import auto_score
+    >>> auto_score(LinearSVC().fit([[0.0], [1.0]], [0, 1]))
+    'margin'
+    """
+    final, _ = final_estimator(model)
+    if hasattr(final, "class_scores"):
+        return "similarity"
+    if hasattr(model, "transform") and hasattr(final, "module_"):
+        return "embedding_distance"
+    return "max_proba" if hasattr(model, "predict_proba") else "margin"
 
 
 class MaxProba:
     """The largest predicted class probability (softmax confidence)."""
 
     name = "max_proba"
+    #: the class scores it reduces (see ``reduce``)
+    kind = "probability"
 
     def fit(self, model, X, y):
         if not hasattr(model, "predict_proba"):
@@ -33,26 +64,31 @@ class MaxProba:
             )
         return None
 
+    @staticmethod
+    def reduce(proba: np.ndarray) -> np.ndarray:
+        return proba.max(axis=1)
+
     def __call__(self, model, state, X) -> np.ndarray:
-        return model.predict_proba(X).max(axis=1)
+        return self.reduce(model.predict_proba(X))
 
 
 def decision_scores(model, X) -> np.ndarray:
     """``model.decision_function(X)`` as (n_samples, n_classes) float64.
 
-    For two classes scikit-learn returns one margin; class 0's score is then 0
-    and class 1's the margin, which ranks the classes the same way.
+    For two classes scikit-learn returns one margin ``s``; it becomes
+    ``[-s, s]`` (:func:`~sklearn_raman._utils.decision_columns`).
     """
-    scores = np.asarray(model.decision_function(X), dtype=np.float64)
-    if scores.ndim == 1:
-        scores = np.stack([np.zeros_like(scores), scores], axis=1)
-    return scores
+    return decision_columns(model.decision_function(X))
 
 
 class _DecisionScore:
-    """A score of the class scores of ``decision_function`` (logits, margins)."""
+    """A score of the class scores of ``decision_function`` (logits, margins).
+
+    Subclasses define ``reduce(columns) -> (n_samples,)``.
+    """
 
     name = ""
+    kind = "decision"
 
     def fit(self, model, X, y):
         if not hasattr(model, "decision_function"):
@@ -62,8 +98,8 @@ class _DecisionScore:
             )
         return None
 
-    def _scores(self, model, X) -> np.ndarray:
-        return decision_scores(model, X)
+    def __call__(self, model, state, X) -> np.ndarray:
+        return self.reduce(decision_scores(model, X))
 
 
 class Energy(_DecisionScore):
@@ -75,8 +111,9 @@ class Energy(_DecisionScore):
 
     name = "energy"
 
-    def __call__(self, model, state, X) -> np.ndarray:
-        return logsumexp(self._scores(model, X), axis=1)
+    @staticmethod
+    def reduce(scores: np.ndarray) -> np.ndarray:
+        return logsumexp(scores, axis=1)
 
 
 class MaxLogit(_DecisionScore):
@@ -84,8 +121,9 @@ class MaxLogit(_DecisionScore):
 
     name = "max_logit"
 
-    def __call__(self, model, state, X) -> np.ndarray:
-        return self._scores(model, X).max(axis=1)
+    @staticmethod
+    def reduce(scores: np.ndarray) -> np.ndarray:
+        return scores.max(axis=1)
 
 
 class Margin(_DecisionScore):
@@ -93,8 +131,9 @@ class Margin(_DecisionScore):
 
     name = "margin"
 
-    def __call__(self, model, state, X) -> np.ndarray:
-        top = np.sort(self._scores(model, X), axis=1)
+    @staticmethod
+    def reduce(scores: np.ndarray) -> np.ndarray:
+        top = np.sort(scores, axis=1)
         return top[:, -1] - top[:, -2]
 
 
@@ -106,6 +145,7 @@ class EmbeddingDistance:
     """
 
     name = "embedding_distance"
+    kind = None  # not a function of the class scores
 
     def fit(self, model, X, y):
         if not hasattr(model, "transform"):
@@ -126,9 +166,10 @@ class LibrarySimilarity:
     """The best similarity of the query to any reference (library search)."""
 
     name = "similarity"
+    kind = None
 
     def fit(self, model, X, y):
-        final, _ = _final(model)
+        final, _ = final_estimator(model)
         if not hasattr(final, "class_scores"):
             raise ValueError(
                 "novelty_score='similarity' needs a LibrarySearchClassifier (or a "
@@ -137,7 +178,7 @@ class LibrarySimilarity:
         return None
 
     def __call__(self, model, state, X) -> np.ndarray:
-        final, head = _final(model)
+        final, head = final_estimator(model)
         return final.class_scores(head(X)).max(axis=1)
 
 
