@@ -56,6 +56,13 @@ def unseen_class_share(y, train, test) -> float:
     Returns
     -------
     share : float
+        Fraction, in [0, 1], of the test indices whose label is not in ``y[train]``.
+
+    Examples
+    --------
+    >>> from sklearn_raman.model_selection import unseen_class_share
+    >>> unseen_class_share(["a", "a", "b", "c"], train=[0, 2], test=[1, 3])
+    0.5
     """
     y = np.asarray(y)
     return float(np.mean(~np.isin(y[test], y[train])))
@@ -100,7 +107,18 @@ class PaperSplit(BaseCrossValidator):
         self.random_state = random_state
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Number of splits (``n_repeats``)."""
+        """Number of splits (``n_repeats``).
+
+        Parameters
+        ----------
+        X, y, groups : object, default=None
+            Ignored, for scikit-learn's splitter API.
+
+        Returns
+        -------
+        n_splits : int
+            ``n_repeats``.
+        """
         return self.n_repeats
 
     def split(self, X, y, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -118,6 +136,7 @@ class PaperSplit(BaseCrossValidator):
         Yields
         ------
         train, test : ndarray of int
+            Indices of the training and test spectra.
         """
         y = np.asarray(y)
         if len(y) != len(X):
@@ -204,7 +223,18 @@ class SampleGroupedSplit(BaseCrossValidator):
         self.random_state = random_state
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Number of folds."""
+        """Number of folds.
+
+        Parameters
+        ----------
+        X, y, groups : object, default=None
+            Ignored, for scikit-learn's splitter API.
+
+        Returns
+        -------
+        n_splits : int
+            ``n_splits``.
+        """
         return self.n_splits
 
     def split(self, X, y, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -222,6 +252,7 @@ class SampleGroupedSplit(BaseCrossValidator):
         Yields
         ------
         train, test : ndarray of int
+            Indices of the training and test spectra.
         """
         if groups is None:
             raise ValueError(

@@ -80,6 +80,17 @@ def dump(model, path: str | os.PathLike) -> None:
         load back with :func:`load` without further trust.
     path : str or path-like
         Destination, conventionally ``*.skops``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from sklearn_raman import LibrarySearchClassifier, make_spectra
+    >>> from sklearn_raman.persistence import dump
+    >>> X, y = make_spectra(n_classes=2, n_samples_per_class=3, random_state=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "library.skops")
+    >>> dump(LibrarySearchClassifier().fit(X, y), path)
+    >>> os.path.getsize(path) > 0
+    True
     """
     _skops_io().dump(model, os.fspath(path))
 
@@ -110,6 +121,17 @@ def load(path: str | os.PathLike, *, trusted: Iterable[str] = ()):
         If ``path`` is not a skops file, or holds types that are neither in
         :data:`TRUSTED_TYPES`, nor skops' defaults, nor ``trusted``: the
         message names them.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from sklearn_raman import MinMaxPerSpectrum, make_spectra
+    >>> from sklearn_raman.persistence import dump, load
+    >>> X, y = make_spectra(n_classes=2, n_samples_per_class=3, random_state=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "scaler.skops")
+    >>> dump(MinMaxPerSpectrum().fit(X), path)
+    >>> load(path)
+    MinMaxPerSpectrum()
     """
     sio = _skops_io()
     path = os.fspath(path)

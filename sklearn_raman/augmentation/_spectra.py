@@ -16,6 +16,25 @@ def noise_sigma(X: np.ndarray, snr_db: float) -> np.ndarray:
     The signal is the spectrum's intensity range (max - min), so
     ``sigma = range / 10 ** (snr_db / 20)``: at 40 dB a [0, 1] spectrum gets
     noise of std 0.01 (the package's one SNR, see ``sklearn_raman._noise``).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_points)
+        Spectra.
+    snr_db : float
+        Signal-to-noise ratio in dB.
+
+    Returns
+    -------
+    sigma : ndarray of shape (n_samples, 1)
+        Noise standard deviation of each spectrum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.augmentation import noise_sigma
+    >>> noise_sigma(np.array([[0.0, 1.0], [0.0, 10.0]]), 40.0).ravel()
+    array([0.01, 0.1 ])
     """
     return _noise_std(np.ptp(X, axis=1, keepdims=True), snr_db)
 
@@ -26,6 +45,28 @@ def shift_spectra(X: np.ndarray, shifts: np.ndarray, axis: np.ndarray) -> np.nda
     Row ``i`` becomes ``x_i(w - shifts[i])`` by linear interpolation; points
     shifted in from beyond the measured range repeat the edge value. Works for
     ascending, descending and non-uniform axes, all rows at once.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_points)
+        Spectra; not modified.
+    shifts : ndarray of shape (n_samples,)
+        Shift of each spectrum, in the units of ``axis``.
+    axis : ndarray of shape (n_points,)
+        Spectral axis of the columns of ``X``.
+
+    Returns
+    -------
+    X_shifted : ndarray of shape (n_samples, n_points)
+        Shifted spectra.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.augmentation import shift_spectra
+    >>> X = np.array([[0.0, 0.0, 1.0, 0.0, 0.0]])
+    >>> shift_spectra(X, np.array([1.0]), np.arange(5.0))
+    array([[0., 0., 0., 1., 0.]])
     """
     n_points = X.shape[1]
     order = np.argsort(axis, kind="stable")

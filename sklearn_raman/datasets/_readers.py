@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from numbers import Integral
 from pathlib import Path
 
@@ -242,7 +243,7 @@ def read_table(
     )
 
 
-def rruff_sample_id(name):
+def rruff_sample_id(name: str | os.PathLike | Iterable) -> str | np.ndarray:
     """Physical sample id of a RRUFF file name, e.g. ``"R040063"``.
 
     The id is the second ``__`` field of a RRUFF name without its sub-sample
@@ -258,7 +259,8 @@ def rruff_sample_id(name):
 
     Returns
     -------
-    sample_id : str, or ndarray of str for several names
+    sample_id : str or ndarray of str
+        The id, or an array of the ids of several names.
 
     Examples
     --------

@@ -27,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+# re-exported: the readers and datasets/__init__.py import them from here
+from ._errors import SpectrumFileError, SpectrumFileWarning
+
 LAYOUTS = ("auto", "columns", "rows")
 _DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma", None: "whitespace"}
 _FIRST_TOKEN = re.compile(r"[^,;\t ]+")
@@ -34,14 +37,6 @@ _POINT_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _COMMA_NUMBER = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?")
 _SPECIAL = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"}
 _JCAMP_KEYS = ("JCAMP-DX", "JCAMP_DX", "JCAMPDX")
-
-
-class SpectrumFileError(ValueError):
-    """A spectrum file that cannot be read; the message names file and line."""
-
-
-class SpectrumFileWarning(UserWarning):
-    """A spectrum file read with something left out; the message says what."""
 
 
 @dataclass

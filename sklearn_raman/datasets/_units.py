@@ -28,6 +28,18 @@ def wavelength_to_raman_shift(wavelength_nm, laser_wavelength_nm: float) -> np.n
     ``shift = 1e7 / laser_nm - 1e7 / wavelength_nm``: positive on the Stokes
     side (wavelengths longer than the laser's).
 
+    Parameters
+    ----------
+    wavelength_nm : float or array-like
+        Wavelengths of the scattered light, in nm.
+    laser_wavelength_nm : float
+        Excitation wavelength, in nm.
+
+    Returns
+    -------
+    shift : ndarray
+        Raman shift in cm⁻¹, of the shape of ``wavelength_nm``.
+
     Examples
     --------
     >>> from sklearn_raman.datasets import wavelength_to_raman_shift
@@ -42,6 +54,20 @@ def wavelength_to_raman_shift(wavelength_nm, laser_wavelength_nm: float) -> np.n
 def raman_shift_to_wavelength(shift_cm, laser_wavelength_nm: float) -> np.ndarray:
     """Wavelength (nm) of light scattered with Raman shift ``shift_cm`` (cm⁻¹).
 
+    The inverse of :func:`wavelength_to_raman_shift`.
+
+    Parameters
+    ----------
+    shift_cm : float or array-like
+        Raman shifts, in cm⁻¹.
+    laser_wavelength_nm : float
+        Excitation wavelength, in nm.
+
+    Returns
+    -------
+    wavelength : ndarray
+        Wavelength in nm, of the shape of ``shift_cm``.
+
     Examples
     --------
     >>> from sklearn_raman.datasets import raman_shift_to_wavelength
@@ -55,6 +81,16 @@ def raman_shift_to_wavelength(shift_cm, laser_wavelength_nm: float) -> np.ndarra
 
 def microns_to_wavenumbers(microns) -> np.ndarray:
     """Wavenumbers (cm⁻¹) of wavelengths in µm: ``1e4 / microns``.
+
+    Parameters
+    ----------
+    microns : float or array-like
+        Wavelengths in µm, all positive.
+
+    Returns
+    -------
+    wavenumbers : ndarray
+        Wavenumbers in cm⁻¹, of the shape of ``microns``.
 
     Examples
     --------
@@ -71,6 +107,18 @@ def transmittance_to_absorbance(transmittance, *, percent: bool) -> np.ndarray:
     Raises ``ValueError`` for a transmittance of 0 or below (no finite
     absorbance), and for a fraction above 1.5 (most likely %: pass
     ``percent=True``).
+
+    Parameters
+    ----------
+    transmittance : float or array-like
+        Transmittance values, all positive.
+    percent : bool
+        Whether ``transmittance`` is in % (else a fraction).
+
+    Returns
+    -------
+    absorbance : ndarray
+        Absorbance, of the shape of ``transmittance``.
 
     Examples
     --------
@@ -131,6 +179,25 @@ def convert_spectra(
     -------
     data : Bunch
         A copy with converted ``spectra`` and metadata that say the new units.
+
+    Examples
+    --------
+    A spectrum recorded against wavelength (as :func:`read_spectra` returns
+    it), with the laser wavelength its file did not record:
+
+    >>> import numpy as np
+    >>> from sklearn.utils import Bunch
+    >>> from sklearn_raman.datasets import convert_spectra
+    >>> data = Bunch(
+    ...     spectra=[(np.array([540.0, 550.0, 560.0]), np.array([1.0, 3.0, 2.0]))],
+    ...     metadata=[{"x_kind": "wavelength", "x_unit": "nm"}],
+    ...     filenames=["sample.txt"],
+    ... )
+    >>> shifted = convert_spectra(data, x_kind="raman_shift", laser_wavelength_nm=532.0)
+    >>> shifted.spectra[0][0].round(1)
+    array([278.5, 615.2, 939.8])
+    >>> shifted.metadata[0]["x_unit"]
+    'cm-1'
     """
     if x_kind not in (None, "raman_shift", "wavenumber"):
         raise ValueError(

@@ -40,6 +40,27 @@ def axis_kind(metadata, names, what: str) -> str | None:
 
     Spectra of different kinds (a Raman shift and a wavelength) raise: one
     grid cannot hold both.
+
+    Parameters
+    ----------
+    metadata : sequence of dict
+        Per spectrum, its metadata (``read_spectra(...).metadata``); the key
+        ``"x_kind"`` is read.
+    names : sequence of str
+        Per spectrum, its name (its file), for the error.
+    what : str
+        What the spectra are, for the error (e.g. ``"folder refs/"``).
+
+    Returns
+    -------
+    x_kind : str or None
+        The one kind recorded, or None if no spectrum records one.
+
+    Examples
+    --------
+    >>> from sklearn_raman.identification import axis_kind
+    >>> axis_kind([{"x_kind": "raman_shift"}, {}], ["a.spc", "b.txt"], "refs")
+    'raman_shift'
     """
     kinds = {}
     for name, meta in zip(names, metadata):

@@ -21,6 +21,27 @@ class SpectralTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     input data is never modified in place. ``fit`` records ``n_features_in_`` and
     ``wavenumbers_`` (the spectral axis: the ``wavenumbers`` parameter where the
     subclass has one, numeric column names of a DataFrame, or the column index).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of points per spectrum seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_points,)
+        Column names of ``X``, when it is a DataFrame with string column names.
+    wavenumbers_ : ndarray of shape (n_points,)
+        Spectral axis.
+
+    Examples
+    --------
+    A transformer that subtracts each spectrum's minimum:
+
+    >>> import numpy as np
+    >>> from sklearn_raman.preprocessing import SpectralTransformer
+    >>> class MinimumToZero(SpectralTransformer):
+    ...     def _transform(self, X):
+    ...         return X - X.min(axis=1, keepdims=True)
+    >>> MinimumToZero().fit_transform(np.array([[2.0, 3.0, 5.0]]))
+    array([[0., 1., 3.]])
     """
 
     _parameter_constraints: dict = {}

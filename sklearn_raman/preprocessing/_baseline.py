@@ -43,11 +43,6 @@ class BaselineCorrector(SpectralTransformer):
     n_jobs : int, default=None
         Number of joblib workers over chunks of spectra (``None``: 1).
 
-    Notes
-    -----
-    A spectrum of fewer than 3 points is its own baseline (two points always lie
-    on a straight line), so it is corrected to zeros.
-
     Attributes
     ----------
     n_features_in_ : int
@@ -56,6 +51,11 @@ class BaselineCorrector(SpectralTransformer):
         Spectral axis.
     baseline_fitter_ : pybaselines.Baseline
         The fitter built on ``wavenumbers_``.
+
+    Notes
+    -----
+    A spectrum of fewer than 3 points is its own baseline (two points always lie
+    on a straight line), so it is corrected to zeros.
 
     Examples
     --------
