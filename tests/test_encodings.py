@@ -213,3 +213,53 @@ def test_transformer_feeds_a_classical_model():
         SpectrumImager(image_size=32), LogisticRegression(max_iter=2000)
     )
     assert cross_val_score(model, X, y, cv=3).mean() > 0.85
+
+
+# -- the encoder's parameters, declared once -----------------------------------
+def test_encoder_parameters_are_declared_once(spectra):
+    import inspect
+
+    from sklearn_raman import (
+        AlexNet2DClassifier,
+        LeNet2DClassifier,
+        ResNet2DClassifier,
+        VGG2DClassifier,
+    )
+    from sklearn_raman.nn import SpectrumImageNet
+    from sklearn_raman.preprocessing._image import ENCODER_PARAMS
+
+    encoder = inspect.signature(SpectrumEncoder).parameters
+    net = inspect.signature(SpectrumImageNet).parameters
+    classifiers = [
+        LeNet2DClassifier,
+        AlexNet2DClassifier,
+        VGG2DClassifier,
+        ResNet2DClassifier,
+    ]
+    for name, param in ENCODER_PARAMS.items():
+        assert param.default == encoder[name].default == net[name].default
+        for cls in [*classifiers, SpectrumImager]:
+            assert cls().get_params()[name] == param.default
+            assert cls._parameter_constraints[name] is param.constraints
+            assert f"\n    {name} : {param.type}, default=" in cls.__doc__
+    for cls in [*classifiers, SpectrumImager]:
+        assert "ENCODER_PARAMETERS" not in cls.__doc__
+    # the names are the encoder's to check, with its message
+    with pytest.raises(ValueError, match="unknown encoding 'gaf'; choose from"):
+        LeNet2DClassifier(encoding="gaf", max_epochs=1).fit(spectra, [0, 1] * 6)
+    # the transformer's parameters stay positional
+    imager = SpectrumImager("mtf", 8)
+    assert (imager.encoding, imager.image_size, imager.n_bins) == ("mtf", 8, 8)
+    with pytest.raises(TypeError, match="'size'"):
+        SpectrumImager(size=8)
+
+
+def test_imager_without_torch_says_to_install_it(monkeypatch, spectra):
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith("sklearn_raman.nn")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch fails
+    imager = SpectrumImager(image_size=8)
+    with pytest.raises(ImportError, match="pip install torch"):
+        imager.fit(spectra)

@@ -208,3 +208,94 @@ def test_frozen_modules_stay_in_eval_mode():
     assert all(p.requires_grad for p in net.parameters())
     with pytest.raises(ValueError, match="not a module of this net"):
         net.freeze([torch.nn.Linear(2, 2)])
+
+
+# --- the 2D nets: an encoder and a backbone, bodies shared with the 1D twins
+
+
+def _layout(net) -> dict:
+    return {k: tuple(v.shape) for k, v in net.state_dict().items()}
+
+
+def test_saved_weights_keep_their_layout():
+    # the keys and shapes weights files of the 2D nets were saved with
+    from sklearn_raman.nn import AlexNet2D, LeNet2D
+
+    assert _layout(LeNet2D(300, 5, image_size=32)) == {
+        "features.0.weight": (6, 1, 5, 5),
+        "features.0.bias": (6,),
+        "features.3.weight": (16, 6, 5, 5),
+        "features.3.bias": (16,),
+        "neck.1.0.weight": (120, 576),
+        "neck.1.0.bias": (120,),
+        "neck.2.0.weight": (84, 120),
+        "neck.2.0.bias": (84,),
+        "classifier.weight": (5, 84),
+        "classifier.bias": (5,),
+    }
+    alex = AlexNet2D(300, 5, width=0.125, image_size=20, dense_units=(16, 8))
+    convs = {0: (12, 1, 11), 3: (32, 12, 5), 6: (48, 32, 3), 8: (48, 48, 3)}
+    convs[10] = (32, 48, 3)
+    expected = {}
+    for k, (c_out, c_in, size) in convs.items():
+        expected[f"features.{k}.weight"] = (c_out, c_in, size, size)
+        expected[f"features.{k}.bias"] = (c_out,)
+    expected.update({"neck.2.weight": (16, 32 * 36), "neck.2.bias": (16,)})
+    expected.update({"neck.5.weight": (8, 16), "neck.5.bias": (8,)})
+    expected.update({"classifier.weight": (5, 8), "classifier.bias": (5,)})
+    assert _layout(alex) == expected
+
+
+@pytest.mark.parametrize(
+    "one_d, two_d, params",
+    [
+        ("LeNet1D", "LeNet2D", {"dense_units": (32,)}),
+        ("AlexNet1D", "AlexNet2D", {"width": 0.125, "dense_units": (16,)}),
+        ("ResNet1D", "ResNet2D", {"blocks": (1, 2), "channels": (8, 16)}),
+    ],
+)
+def test_twins_have_one_body(one_d, two_d, params):
+    # the same layers under the same names; square kernels in 2D
+    import sklearn_raman.nn as nets
+
+    flat = _layout(getattr(nets, one_d)(300, 4, **params))
+    image = _layout(getattr(nets, two_d)(300, 4, image_size=64, **params))
+    assert flat.keys() == image.keys()
+    for key, shape in flat.items():
+        if key.startswith("features.") and len(shape) == 3:  # a convolution
+            assert image[key] == (*shape, shape[-1]), key
+        elif key.startswith("features."):
+            assert image[key] == shape, key
+
+
+def test_an_image_net_is_an_encoder_and_a_backbone():
+    import inspect
+
+    from sklearn_raman.nn import VGG2D, AlexNet2D, LeNet2D, ResNet2D, SpectrumEncoder
+    from sklearn_raman.nn.backbones import Backbone, conv, pooled_neck
+    from sklearn_raman.nn.image import SpectrumImageNet
+
+    encoder = inspect.signature(SpectrumEncoder).parameters
+    for cls in (LeNet2D, AlexNet2D, VGG2D, ResNet2D):
+        params = list(inspect.signature(cls).parameters.values())
+        names = [p.name for p in params]
+        # as written before: the encoder's parameters, keyword-only, first
+        assert names[:6] == ["n_points", "n_classes", *list(encoder)[1:]]
+        for p in params[2:6]:
+            assert p.kind is p.KEYWORD_ONLY and p.default == encoder[p.name].default
+        assert "**" not in str(inspect.signature(cls))
+        assert "wavelet : {" in cls.__doc__ and "ENCODER_PARAMETERS" not in cls.__doc__
+        with pytest.raises(TypeError, match="unexpected keyword argument 'size'"):
+            cls(300, 4, size=3)
+
+    def tiny(in_channels: int) -> Backbone:
+        return Backbone(
+            torch.nn.Sequential(*conv(2, in_channels, 4, 3)), pooled_neck(0.0, 2)
+        )
+
+    net = SpectrumImageNet(300, 3, ("gasf", "cwt"), 16, backbone=tiny)
+    assert net.features[0].in_channels == 2 and net.embedding_dim == 4
+    assert net.cam_layer_name == "features.1"  # the ReLU's map, 14 cells of 16
+    assert net.eval()(torch.rand(2, 300)).shape == (2, 3)
+    image = ResNet2D(300, 3, encoding="mtf", image_size=24, blocks=(1,), channels=(4,))
+    assert image.encoder.encodings == ("mtf",) and image.encoder.image_size == 24

@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ..nn import VGG2D, AlexNet2D, LeNet2D, ResNet2D
-from ..nn.encodings import ENCODINGS
+from ..preprocessing._image import ENCODER_CONSTRAINTS, document_encoder
 from ._base import SpectrumNetClassifier
-from ._params import DROPOUT, POSITIVE, POSITIVE_INT, SEQUENCE
-
-#: the encoder's parameters, shared by every 2D classifier
-_ENCODER_CONSTRAINTS = {
-    "encoding": [StrOptions(set(ENCODINGS)), "array-like"],
-    "image_size": POSITIVE_INT,
-    "n_bins": [Interval(Integral, 2, None, closed="left")],
-    "wavelet": [StrOptions({"ricker", "morlet"})],
-}
-
-_ENCODER_DOC = """encoding : str or sequence of str, default="gasf"
-        How a spectrum becomes an image: ``"gasf"`` / ``"gadf"`` (Gramian
-        Angular Summation / Difference Field), ``"mtf"`` (Markov Transition
-        Field), ``"recurrence"`` (recurrence plot), ``"cwt"`` (wavelet
-        scalogram), ``"reshape"`` (the spectrum written row by row), or several
-        stacked as channels, e.g. ``("gasf", "gadf")``. See
-        :class:`~sklearn_raman.nn.SpectrumEncoder`.
-    image_size : int, default=64
-        Side of the images; the spectrum is reduced to it by piecewise
-        aggregate approximation first.
-    n_bins : int, default=8
-        Quantile bins of the Markov Transition Field.
-    wavelet : {"ricker", "morlet"}, default="ricker"
-        Wavelet of the scalogram."""
+from ._params import DROPOUT, POSITIVE, SEQUENCE
 
 
-def _doc(cls):
-    cls.__doc__ = cls.__doc__.replace("ENCODER_PARAMETERS", _ENCODER_DOC)
-    return cls
-
-
-@_doc
+@document_encoder
 class LeNet2DClassifier(SpectrumNetClassifier):
     """2D LeNet-5 classifier on spectrum images (the MICRO 2024 microplastics study).
 
@@ -71,7 +39,7 @@ class LeNet2DClassifier(SpectrumNetClassifier):
 
     _network = LeNet2D
     _network_constraints = {
-        **_ENCODER_CONSTRAINTS,
+        **ENCODER_CONSTRAINTS,
         "width": POSITIVE,
         "dense_units": SEQUENCE,
     }
@@ -81,7 +49,7 @@ class LeNet2DClassifier(SpectrumNetClassifier):
         return {"image_size": 32, "dense_units": (32,), "lr": 1e-3}
 
 
-@_doc
+@document_encoder
 class AlexNet2DClassifier(SpectrumNetClassifier):
     """2D AlexNet classifier on spectrum images (the MICRO 2024 microplastics study).
 
@@ -98,11 +66,21 @@ class AlexNet2DClassifier(SpectrumNetClassifier):
         Dropout before each of them.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import AlexNet2DClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = AlexNet2DClassifier(image_size=63, width=0.125, dense_units=(32,),
+    ...                           max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = AlexNet2D
     _network_constraints = {
-        **_ENCODER_CONSTRAINTS,
+        **ENCODER_CONSTRAINTS,
         "width": POSITIVE,
         "dense_units": SEQUENCE,
         "dropout": DROPOUT,
@@ -122,7 +100,7 @@ class AlexNet2DClassifier(SpectrumNetClassifier):
         }
 
 
-@_doc
+@document_encoder
 class VGG2DClassifier(SpectrumNetClassifier):
     """2D VGG16 classifier on spectrum images (the MICRO 2024 microplastics study).
 
@@ -145,11 +123,21 @@ class VGG2DClassifier(SpectrumNetClassifier):
         Dropout of the dense blocks.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import VGG2DClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = VGG2DClassifier(image_size=32, blocks=((8, 1),) * 5, dense_units=(32,),
+    ...                       max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = VGG2D
     _network_constraints = {
-        **_ENCODER_CONSTRAINTS,
+        **ENCODER_CONSTRAINTS,
         "blocks": SEQUENCE,
         "width": POSITIVE,
         "batch_norm": ["boolean"],
@@ -167,7 +155,7 @@ class VGG2DClassifier(SpectrumNetClassifier):
         }
 
 
-@_doc
+@document_encoder
 class ResNet2DClassifier(SpectrumNetClassifier):
     """2D ResNet34 classifier on spectrum images (the MICRO 2024 microplastics study).
 
@@ -187,11 +175,21 @@ class ResNet2DClassifier(SpectrumNetClassifier):
         Dropout before the output layer.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import ResNet2DClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = ResNet2DClassifier(image_size=16, blocks=(1, 1), channels=(8, 16),
+    ...                          max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = ResNet2D
     _network_constraints = {
-        **_ENCODER_CONSTRAINTS,
+        **ENCODER_CONSTRAINTS,
         "blocks": SEQUENCE,
         "channels": SEQUENCE,
         "width": POSITIVE,

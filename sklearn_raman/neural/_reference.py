@@ -23,6 +23,16 @@ class LiuCNNClassifier(SpectrumNetClassifier):
         Dropout after it.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import LiuCNNClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = LiuCNNClassifier(width=0.25, dense_units=32,
+    ...                        max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = LiuCNN
@@ -53,6 +63,16 @@ class DeepCIDClassifier(SpectrumNetClassifier):
         Dropout after it.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import DeepCIDClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = DeepCIDClassifier(width=0.25, dense_units=32,
+    ...                         max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = DeepCID
@@ -83,6 +103,16 @@ class ZhangCNNClassifier(SpectrumNetClassifier):
         Dropout after it.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import ZhangCNNClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = ZhangCNNClassifier(width=0.125, dense_units=32,
+    ...                          max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = ZhangCNN
@@ -113,6 +143,16 @@ class LeNet1DClassifier(SpectrumNetClassifier):
         Units of the hidden dense layers.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import LeNet1DClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = LeNet1DClassifier(dense_units=(32,),
+    ...                         max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = LeNet1D
@@ -139,6 +179,16 @@ class AlexNet1DClassifier(SpectrumNetClassifier):
         Dropout before each of them.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import AlexNet1DClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = AlexNet1DClassifier(width=0.0625, dense_units=(32,),
+    ...                           max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = AlexNet1D

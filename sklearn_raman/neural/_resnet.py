@@ -27,6 +27,16 @@ class ResNet1DClassifier(SpectrumNetClassifier):
         Dropout before the output layer.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_raman import ResNet1DClassifier, make_spectra
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=200,
+    ...                     random_state=0)
+    >>> clf = ResNet1DClassifier(channels=(8, 16), blocks=(1, 1),
+    ...                          max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
 
     _network = ResNet1D
@@ -60,10 +70,10 @@ class SEResNet1DClassifier(SpectrumNetClassifier):
         Channel multiplier.
     kernel_size : int, default=7
         Kernel size in the blocks.
-    se_reduction : int, default=8
-        Squeeze-and-excitation reduction.
     dropout : float, default=0.2
         Dropout before the output layer.
+    se_reduction : int, default=8
+        Squeeze-and-excitation reduction.
     **kwargs
         Training parameters of :class:`SpectrumNetClassifier`.
 

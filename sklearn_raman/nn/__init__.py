@@ -10,12 +10,14 @@ configuration as default, accepts inputs of shape (batch, n_points) or
 (batch, 1, n_points) of any length >= 1, and exposes ``embed(x)`` (penultimate
 embedding) and ``classifier`` (the output layer). The 2D nets
 (:class:`SpectrumImageNet` and its subclasses) take the same spectra and turn
-them into images inside their forward pass (:class:`SpectrumEncoder`);
+them into images inside their forward pass: an encoder
+(:class:`SpectrumEncoder`) composed with a 2D :class:`Backbone`;
 :class:`FusionNet` takes several modalities of a sample side by side.
 """
 
 from ._base import SpectrumNet, evaluating, min_input_length
 from .augment import SpectrumAugment
+from .backbones import Backbone
 from .compact import CompactResNet1D
 from .drcnn import DRCNN
 from .encodings import ENCODINGS, SpectrumEncoder
@@ -35,6 +37,7 @@ __all__ = [
     "VGG2D",
     "AlexNet1D",
     "AlexNet2D",
+    "Backbone",
     "CompactResNet1D",
     "CosineLinear",
     "DeepCID",

@@ -135,7 +135,7 @@ class SpectrumEncoder(nn.Module):
     n_points : int
         Length of the spectra.
     encoding : str or sequence of str, default="gasf"
-        One of :data:`ENCODINGS`, or several stacked as channels (e.g.
+        One of :data:`~sklearn_raman.nn.ENCODINGS`, or several stacked as channels (e.g.
         ``("gasf", "gadf")``).
     image_size : int, default=64
         Side of the images, >= 1. Larger than ``n_points``: points repeat.
@@ -190,14 +190,31 @@ class SpectrumEncoder(nn.Module):
             self.register_buffer("wavelet_imag", imag, persistent=False)
 
     def extra_repr(self) -> str:
-        """The encoder's configuration, in the module's repr."""
+        """The encoder's configuration, in the module's repr.
+
+        Returns
+        -------
+        text : str
+            ``n_points``, the encodings and ``image_size``.
+        """
         return (
             f"n_points={self.n_points}, encoding={self.encodings}, "
             f"image_size={self.image_size}"
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Images of shape (batch, channels, image_size, image_size)."""
+        """Encode a batch of spectra.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n_points) or (batch, 1, n_points)
+            Spectra.
+
+        Returns
+        -------
+        images : Tensor of shape (batch, channels, image_size, image_size)
+            One channel per encoding, in the order given.
+        """
         if x.dim() == 3:
             x = x.squeeze(1)
         if x.shape[-1] != self.n_points:
@@ -266,6 +283,16 @@ class SpectrumEncoder(nn.Module):
         a reshaped image's pixel to the point (or PAA segment) it holds; each
         point then takes its segment's relevance. Stacked encodings share one
         map: their projections are averaged.
+
+        Parameters
+        ----------
+        relevance : Tensor of shape (batch, image_size, image_size)
+            Relevance of each pixel (e.g. a Grad-CAM map on the image).
+
+        Returns
+        -------
+        points : Tensor of shape (batch, n_points)
+            Relevance of each point of the spectrum.
         """
         size = self.image_size
         like = dict(device=relevance.device, dtype=relevance.dtype)

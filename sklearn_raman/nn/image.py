@@ -1,48 +1,65 @@
 """2D CNNs on spectra turned into images: LeNet-5, AlexNet, VGG16, ResNet34.
 
-The 2D networks of the MICRO 2024 microplastics study, twins of the 1D
+An image net is an encoder and a 2D backbone: :class:`SpectrumImageNet` turns
+spectra (batch, n_points) into images on the fly
+(:class:`~sklearn_raman.nn.SpectrumEncoder`) and feeds them to a 2D feature
+extractor (a :class:`~sklearn_raman.nn.backbones.Backbone`). The networks of
+the MICRO 2024 microplastics study are such pairs, twins of the 1D
 :class:`~sklearn_raman.nn.LeNet1D`, :class:`~sklearn_raman.nn.AlexNet1D`,
-:class:`~sklearn_raman.nn.VGG1D` and :class:`~sklearn_raman.nn.ResNet1D`: the
-same layers with square kernels. Each takes spectra (batch, n_points) and
-encodes them into images on the fly (:class:`~sklearn_raman.nn.SpectrumEncoder`)
-before its 2D feature extractor.
+:class:`~sklearn_raman.nn.VGG1D` and :class:`~sklearn_raman.nn.ResNet1D`:
+the same bodies (:mod:`sklearn_raman.nn.backbones`) with square kernels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-from ._base import (
-    _POOLS,
-    SpectrumNet,
-    _probe,
-    before_pooling,
-    dropout_neck,
-    flatten_neck,
-    min_input_length,
-    positive_ints,
-    scaled,
-)
+from ._base import _POOLS, SpectrumNet, _probe, min_input_length
+from .backbones import Backbone, alexnet, lenet, vgg
 from .encodings import SpectrumEncoder
-from .resnet import BasicBlock, pooled_neck, stage_widths
+from .resnet import resnet
 
 #: (channels, convolutions) per block of VGG16 (Simonyan & Zisserman 2015, D)
 VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 
+#: the parameters of :class:`SpectrumImageNet` that configure its encoder
+_ENCODER = ("encoding", "image_size", "n_bins", "wavelet")
 
+
+def _with_encoder_doc(cls: type) -> type:
+    """SpectrumEncoder's entries for an ``ENCODER_PARAMETERS`` line: one text."""
+    if "ENCODER_PARAMETERS" not in (cls.__doc__ or ""):
+        return cls
+    lines = SpectrumEncoder.__doc__.split("\n")
+    start = next(k for k, line in enumerate(lines) if line.startswith("    encoding :"))
+    end = next(k for k in range(start, len(lines)) if not lines[k].strip())
+    entries = "\n".join(lines[start:end]).lstrip()
+    cls.__doc__ = cls.__doc__.replace("ENCODER_PARAMETERS", entries)
+    return cls
+
+
+@_with_encoder_doc
 class SpectrumImageNet(SpectrumNet):
-    """Base of the 2D CNNs: ``classifier(neck(features(pad(encoder(x)))))``.
+    """An encoder and a 2D backbone: ``classifier(neck(features(pad(encoder(x)))))``.
 
     As :class:`~sklearn_raman.nn.SpectrumNet`, with an ``encoder`` in front
     that turns the spectra into ``image_size`` × ``image_size`` images of one
-    channel per encoding; ``features`` is a 2D feature extractor. An image
-    smaller than the net's minimum side (``min_image_size``) is zero-padded on
-    the right and bottom. The Grad-CAM layer is the deepest feature map at
-    least an eighth of the image wide (see :meth:`_fine_cam_layer`).
+    channel per encoding; ``features`` and ``neck`` come from a 2D
+    ``backbone``. An image smaller than the backbone's minimum side
+    (``min_image_size``) is zero-padded on the right and bottom. The Grad-CAM
+    layer is the deepest feature map at least an eighth of the image wide
+    (see :meth:`_fine_cam_layer`).
+
+    :class:`LeNet2D`, :class:`AlexNet2D`, :class:`VGG2D` and :class:`ResNet2D`
+    are this net with the backbones of :mod:`sklearn_raman.nn.backbones`; a
+    subclass whose ``__init__`` ends in ``**encoder`` gets the encoder's
+    parameters listed in its signature, and in its docstring in place of an
+    ``ENCODER_PARAMETERS`` line (from :class:`SpectrumEncoder`'s).
 
     Parameters
     ----------
@@ -50,15 +67,23 @@ class SpectrumImageNet(SpectrumNet):
         Length of the spectra.
     n_classes : int
         Number of outputs.
-    encoding : str or sequence of str, default="gasf"
-        Encoding(s) of :class:`~sklearn_raman.nn.SpectrumEncoder`, one channel
-        each.
-    image_size : int, default=64
-        Side of the images.
-    n_bins : int, default=8
-        Quantile bins of the Markov Transition Field.
-    wavelet : {"ricker", "morlet"}, default="ricker"
-        Wavelet of the scalogram.
+    ENCODER_PARAMETERS
+    backbone : callable or None, default=None
+        ``backbone(in_channels) -> Backbone``, called with the encoder's
+        channel count. None: the encoder alone, for a subclass to complete.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from functools import partial
+    >>> from sklearn_raman.nn import SpectrumImageNet
+    >>> from sklearn_raman.nn.resnet import resnet
+    >>> small = partial(resnet, ndim=2, blocks=(1, 1), channels=(8, 16),
+    ...                 width=1.0, dropout=0.0)
+    >>> net = SpectrumImageNet(1000, 19, encoding=("gasf", "mtf"), image_size=32,
+    ...                        backbone=small)
+    >>> net.eval()(torch.rand(2, 1000)).shape
+    torch.Size([2, 19])
     """
 
     def __init__(
@@ -69,12 +94,37 @@ class SpectrumImageNet(SpectrumNet):
         image_size: int = 64,
         n_bins: int = 8,
         wavelet: str = "ricker",
+        *,
+        backbone: Callable[[int], Backbone] | None = None,
     ):
         super().__init__(n_points, n_classes)
         self.encoder = SpectrumEncoder(
             n_points, encoding, image_size, n_bins=n_bins, wavelet=wavelet
         )
         self.in_channels = self.encoder.n_channels
+        if backbone is not None:
+            backbone(self.in_channels).install(self)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _with_encoder_doc(cls)
+        # ``**encoder`` stands for the encoder's parameters: list them (with
+        # this class's defaults) where they were, so that the signature, and
+        # the classifiers declared from it, name them without a copy
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+        params = list(inspect.signature(init).parameters.values())
+        if params[-1].kind is not inspect.Parameter.VAR_KEYWORD:
+            return
+        base = inspect.signature(SpectrumImageNet.__init__).parameters
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        encoder = [base[name].replace(kind=keyword) for name in _ENCODER]
+        own = [p for p in params[:-1] if p.name not in _ENCODER]
+        at = next((k for k, p in enumerate(own) if p.kind is keyword), len(own))
+        init.__signature__ = inspect.signature(init).replace(
+            parameters=[*own[:at], *encoder, *own[at:]]
+        )
 
     def _build_head(self, make_neck) -> None:
         super()._build_head(make_neck)
@@ -94,7 +144,7 @@ class SpectrumImageNet(SpectrumNet):
 
         An image net's last maps are a few cells wide (ResNet34 at 64 px: 2 ×
         2), too coarse to say where on the spectrum it looks; the deepest
-        layer, up to the subclass's choice, whose map keeps an eighth of the
+        layer, up to the backbone's choice, whose map keeps an eighth of the
         image's side (8 cells at 64 px) is hooked instead. Pooling layers are
         skipped: the layer before a pooling keeps its finer map.
         """
@@ -120,17 +170,21 @@ class SpectrumImageNet(SpectrumNet):
         return chosen
 
     def pad(self, x: torch.Tensor) -> torch.Tensor:
-        """Spectra (batch, n_points) → images (batch, channels, side, side)."""
+        """Spectra → the images the features see.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n_points) or (batch, 1, n_points)
+            Spectra.
+
+        Returns
+        -------
+        images : Tensor of shape (batch, channels, input_size, input_size)
+            The encoder's images, zero-padded at the right and bottom.
+        """
         images = self.encoder(x)
         missing = self.input_size - images.shape[-1]
         return F.pad(images, (0, missing, 0, missing)) if missing > 0 else images
-
-
-def _conv(c_in, c_out, kernel_size, stride=1, padding=0, norm=False):
-    layers = [nn.Conv2d(c_in, c_out, kernel_size, stride, padding, bias=not norm)]
-    if norm:
-        layers.append(nn.BatchNorm2d(c_out))
-    return [*layers, nn.ReLU(inplace=True)]
 
 
 class LeNet2D(SpectrumImageNet):
@@ -146,8 +200,11 @@ class LeNet2D(SpectrumImageNet):
 
     Parameters
     ----------
-    n_points, n_classes, encoding, image_size, n_bins, wavelet
-        See :class:`SpectrumImageNet`.
+    n_points : int
+        Length of the spectra.
+    n_classes : int
+        Number of outputs.
+    ENCODER_PARAMETERS
     width : float, default=1.0
         Multiplier of the filter counts.
     dense_units : sequence of int, default=(120, 84)
@@ -167,23 +224,14 @@ class LeNet2D(SpectrumImageNet):
         n_points: int,
         n_classes: int,
         *,
-        encoding: str | Sequence[str] = "gasf",
-        image_size: int = 64,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
         width: float = 1.0,
         dense_units: Sequence[int] = (120, 84),
+        **encoder: Any,
     ):
-        super().__init__(n_points, n_classes, encoding, image_size, n_bins, wavelet)
-        c1, c2 = scaled(6, width), scaled(16, width)
-        self.features = nn.Sequential(
-            *_conv(self.in_channels, c1, 5, padding=2),
-            nn.MaxPool2d(2, 2),
-            *_conv(c1, c2, 5),
-            nn.MaxPool2d(2, 2),
-        )
-        self.cam_layer_name = before_pooling(self.features, "features")
-        self._build_head(flatten_neck(dense_units, 0.0, norm=False))
+        def backbone(c: int) -> Backbone:
+            return lenet(c, 2, width=width, dense_units=dense_units)
+
+        super().__init__(n_points, n_classes, **encoder, backbone=backbone)
 
 
 class AlexNet2D(SpectrumImageNet):
@@ -198,8 +246,11 @@ class AlexNet2D(SpectrumImageNet):
 
     Parameters
     ----------
-    n_points, n_classes, encoding, image_size, n_bins, wavelet
-        See :class:`SpectrumImageNet`.
+    n_points : int
+        Length of the spectra.
+    n_classes : int
+        Number of outputs.
+    ENCODER_PARAMETERS
     width : float, default=1.0
         Multiplier of the filter counts.
     dense_units : sequence of int, default=(4096, 4096)
@@ -221,30 +272,15 @@ class AlexNet2D(SpectrumImageNet):
         n_points: int,
         n_classes: int,
         *,
-        encoding: str | Sequence[str] = "gasf",
-        image_size: int = 64,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
         width: float = 1.0,
         dense_units: Sequence[int] = (4096, 4096),
         dropout: float = 0.5,
+        **encoder: Any,
     ):
-        super().__init__(n_points, n_classes, encoding, image_size, n_bins, wavelet)
-        c = [scaled(x, width) for x in (96, 256, 384, 384, 256)]
-        pool = lambda: nn.MaxPool2d(3, 2)  # noqa: E731
-        self.features = nn.Sequential(
-            *_conv(self.in_channels, c[0], 11, 4, 2),
-            pool(),
-            *_conv(c[0], c[1], 5, padding=2),
-            pool(),
-            *_conv(c[1], c[2], 3, padding=1),
-            *_conv(c[2], c[3], 3, padding=1),
-            *_conv(c[3], c[4], 3, padding=1),
-            pool(),
-            nn.AdaptiveAvgPool2d(6),
-        )
-        self.cam_layer_name = before_pooling(self.features, "features")
-        self._build_head(dropout_neck(dense_units, dropout))
+        def backbone(c: int) -> Backbone:
+            return alexnet(c, 2, width=width, dense_units=dense_units, dropout=dropout)
+
+        super().__init__(n_points, n_classes, **encoder, backbone=backbone)
 
 
 class VGG2D(SpectrumImageNet):
@@ -260,8 +296,11 @@ class VGG2D(SpectrumImageNet):
 
     Parameters
     ----------
-    n_points, n_classes, encoding, image_size, n_bins, wavelet
-        See :class:`SpectrumImageNet`.
+    n_points : int
+        Length of the spectra.
+    n_classes : int
+        Number of outputs.
+    ENCODER_PARAMETERS
     blocks : sequence of (int, int), default=VGG16_BLOCKS
         (channels, convolutions) per block.
     width : float, default=1.0
@@ -286,33 +325,25 @@ class VGG2D(SpectrumImageNet):
         n_points: int,
         n_classes: int,
         *,
-        encoding: str | Sequence[str] = "gasf",
-        image_size: int = 64,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
         blocks: Sequence[tuple[int, int]] = VGG16_BLOCKS,
         width: float = 1.0,
         batch_norm: bool = True,
         dense_units: Sequence[int] = (512, 512),
         dropout: float = 0.5,
+        **encoder: Any,
     ):
-        super().__init__(n_points, n_classes, encoding, image_size, n_bins, wavelet)
-        layers: list[nn.Module] = []
-        c_in = self.in_channels
-        for block in blocks:
-            pair = positive_ints("each entry of blocks", block)
-            if len(pair) != 2:
-                raise ValueError(
-                    f"blocks must hold (channels, convolutions) pairs; got {block!r}"
-                )
-            c_out = scaled(pair[0], width)
-            for _ in range(pair[1]):
-                layers += _conv(c_in, c_out, 3, padding=1, norm=batch_norm)
-                c_in = c_out
-            layers.append(nn.MaxPool2d(2, 2))
-        self.features = nn.Sequential(*layers)
-        self.cam_layer_name = before_pooling(self.features, "features")
-        self._build_head(flatten_neck(dense_units, dropout))
+        def backbone(c: int) -> Backbone:
+            return vgg(
+                c,
+                2,
+                blocks=blocks,
+                width=width,
+                batch_norm=batch_norm,
+                dense_units=dense_units,
+                dropout=dropout,
+            )
+
+        super().__init__(n_points, n_classes, **encoder, backbone=backbone)
 
 
 class ResNet2D(SpectrumImageNet):
@@ -325,8 +356,11 @@ class ResNet2D(SpectrumImageNet):
 
     Parameters
     ----------
-    n_points, n_classes, encoding, image_size, n_bins, wavelet
-        See :class:`SpectrumImageNet`.
+    n_points : int
+        Length of the spectra.
+    n_classes : int
+        Number of outputs.
+    ENCODER_PARAMETERS
     blocks : sequence of int, default=(3, 4, 6, 3)
         Basic blocks per stage.
     channels : sequence of int, default=(64, 128, 256, 512)
@@ -350,28 +384,15 @@ class ResNet2D(SpectrumImageNet):
         n_points: int,
         n_classes: int,
         *,
-        encoding: str | Sequence[str] = "gasf",
-        image_size: int = 64,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
         blocks: Sequence[int] = (3, 4, 6, 3),
         channels: Sequence[int] = (64, 128, 256, 512),
         width: float = 1.0,
         dropout: float = 0.0,
+        **encoder: Any,
     ):
-        super().__init__(n_points, n_classes, encoding, image_size, n_bins, wavelet)
-        blocks, widths = stage_widths(blocks, channels, width)
-        layers: list[nn.Module] = [
-            nn.Conv2d(self.in_channels, widths[0], 7, 2, 3, bias=False),
-            nn.BatchNorm2d(widths[0]),
-            nn.ReLU(inplace=True),
-            nn.MaxPool2d(3, 2, 1),
-        ]
-        c_in = widths[0]
-        for stage, (n_blocks, c_out) in enumerate(zip(blocks, widths)):
-            for b in range(n_blocks):
-                stride = 2 if stage and not b else 1
-                layers.append(BasicBlock(c_in, c_out, stride, 3, None, ndim=2))
-                c_in = c_out
-        self.features = nn.Sequential(*layers)
-        self._build_head(pooled_neck(dropout, ndim=2))
+        def backbone(c: int) -> Backbone:
+            return resnet(
+                c, 2, blocks=blocks, channels=channels, width=width, dropout=dropout
+            )
+
+        super().__init__(n_points, n_classes, **encoder, backbone=backbone)

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ._base import SpectrumNet, before_pooling, dropout_neck, flatten_neck, scaled
+from ._base import SpectrumNet, before_pooling, flatten_neck, scaled
+from .backbones import alexnet, lenet
 
 
 def _conv_block(
@@ -241,17 +242,7 @@ class LeNet1D(SpectrumNet):
         dense_units: Sequence[int] = (120, 84),
     ):
         super().__init__(n_points, n_classes)
-        c1, c2 = scaled(6, width), scaled(16, width)
-        self.features = nn.Sequential(
-            nn.Conv1d(1, c1, 5),
-            nn.ReLU(inplace=True),
-            nn.MaxPool1d(2, 2),
-            nn.Conv1d(c1, c2, 5),
-            nn.ReLU(inplace=True),
-            nn.MaxPool1d(2, 2),
-        )
-        self.cam_layer_name = before_pooling(self.features, "features")
-        self._build_head(flatten_neck(dense_units, 0.0, norm=False))
+        lenet(1, 1, width=width, dense_units=dense_units).install(self)
 
 
 class AlexNet1D(SpectrumNet):
@@ -295,15 +286,6 @@ class AlexNet1D(SpectrumNet):
         dropout: float = 0.5,
     ):
         super().__init__(n_points, n_classes)
-        c = [scaled(x, width) for x in (96, 256, 384, 384, 256)]
-        pool = lambda: nn.MaxPool1d(3, 2)  # noqa: E731
-        self.features = nn.Sequential(
-            *_conv_block(1, c[0], 11, stride=4, pool=pool()),
-            *_conv_block(c[0], c[1], 5, pool=pool()),
-            *_conv_block(c[1], c[2], 3),
-            *_conv_block(c[2], c[3], 3),
-            *_conv_block(c[3], c[4], 3, pool=pool()),
-            nn.AdaptiveAvgPool1d(6),
+        alexnet(1, 1, width=width, dense_units=dense_units, dropout=dropout).install(
+            self
         )
-        self.cam_layer_name = before_pooling(self.features, "features")
-        self._build_head(dropout_neck(dense_units, dropout))

@@ -1,4 +1,9 @@
-"""1D residual networks: ResNet-34-1D and the squeeze-and-excitation SE-ResNet-1D."""
+"""Residual networks: the ResNet body (1D or 2D), ResNet-34-1D and SE-ResNet-1D.
+
+:func:`resnet` builds the body of :class:`ResNet1D`, :class:`SEResNet1D` and
+:class:`~sklearn_raman.nn.ResNet2D` (see :mod:`sklearn_raman.nn.backbones`);
+:class:`BasicBlock` is also the block of CompactResNet1D and FusionNet.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +13,77 @@ import torch
 from torch import nn
 
 from ._base import SpectrumNet, positive_ints, scaled
+from .backbones import Backbone, conv, layers, pooled_neck
 
 
 class SqueezeExcitation1D(nn.Module):
-    """Channel attention of Hu et al. (2018): pool, bottleneck MLP, sigmoid gate."""
+    """Channel attention of Hu et al. (2018): pool, bottleneck MLP, sigmoid gate.
 
-    def __init__(self, channels: int, reduction: int = 8):
+    Parameters
+    ----------
+    channels : int
+        Channels of the maps it reweights.
+    reduction : int, default=8
+        Channels of the bottleneck: ``channels // reduction`` (at least 1).
+    ndim : {1, 2}, default=1
+        1 for spectra, 2 for images.
+
+    Examples
+    --------
+    >>> SqueezeExcitation1D(16)(torch.ones(2, 16, 50)).shape
+    torch.Size([2, 16, 50])
+    """
+
+    def __init__(self, channels: int, reduction: int = 8, ndim: int = 1):
         super().__init__()
+        kind = layers(ndim)
         hidden = max(1, channels // reduction)
         self.gate = nn.Sequential(
-            nn.AdaptiveAvgPool1d(1),
-            nn.Conv1d(channels, hidden, 1),
+            kind.adaptive_avg_pool(1),
+            kind.conv(channels, hidden, 1),
             nn.ReLU(inplace=True),
-            nn.Conv1d(hidden, channels, 1),
+            kind.conv(hidden, channels, 1),
             nn.Sigmoid(),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Reweight the channels of ``x`` (batch, channels, length)."""
+        """Reweight the channels of ``x``.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, channels, ...)
+            Feature maps.
+
+        Returns
+        -------
+        out : Tensor of the shape of ``x``
+            ``x``, each channel scaled by its gate in (0, 1).
+        """
         return x * self.gate(x)
 
 
 class BasicBlock(nn.Module):
     """Two convolutions with batch norm and a shortcut; optional SE on the residual.
 
-    ``ndim=2``: the same block of square kernels, for the image nets.
+    Parameters
+    ----------
+    c_in, c_out : int
+        Input and output channels.
+    stride : int
+        Stride of the first convolution (2 halves the map); the shortcut is a
+        strided 1-wide convolution with batch norm where the shape changes.
+    kernel_size : int
+        Kernel size of both convolutions ("same" padding).
+    se_reduction : int or None
+        Squeeze-and-excitation on the residual with this reduction; None:
+        none.
+    ndim : {1, 2}, default=1
+        1 for spectra, 2 for images (square kernels).
+
+    Examples
+    --------
+    >>> BasicBlock(8, 16, 2, 3, None, ndim=2)(torch.ones(1, 8, 10, 10)).shape
+    torch.Size([1, 16, 5, 5])
     """
 
     def __init__(
@@ -45,33 +96,50 @@ class BasicBlock(nn.Module):
         ndim: int = 1,
     ):
         super().__init__()
-        conv, norm = (
-            (nn.Conv1d, nn.BatchNorm1d) if ndim == 1 else (nn.Conv2d, nn.BatchNorm2d)
-        )
+        kind = layers(ndim)
         pad = kernel_size // 2
         self.residual = nn.Sequential(
-            conv(c_in, c_out, kernel_size, stride, pad, bias=False),
-            norm(c_out),
+            kind.conv(c_in, c_out, kernel_size, stride, pad, bias=False),
+            kind.norm(c_out),
             nn.ReLU(inplace=True),
-            conv(c_out, c_out, kernel_size, 1, pad, bias=False),
-            norm(c_out),
+            kind.conv(c_out, c_out, kernel_size, 1, pad, bias=False),
+            kind.norm(c_out),
         )
         if se_reduction:
-            self.residual.append(SqueezeExcitation1D(c_out, se_reduction))
+            self.residual.append(SqueezeExcitation1D(c_out, se_reduction, ndim))
         self.shortcut = (
             nn.Identity()
             if stride == 1 and c_in == c_out
-            else nn.Sequential(conv(c_in, c_out, 1, stride, bias=False), norm(c_out))
+            else nn.Sequential(
+                kind.conv(c_in, c_out, 1, stride, bias=False), kind.norm(c_out)
+            )
         )
         self.act = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Residual plus shortcut, then ReLU."""
+        """Residual plus shortcut, then ReLU.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, c_in, ...)
+            Feature maps.
+
+        Returns
+        -------
+        out : Tensor of shape (batch, c_out, ...)
+            The block's output (the map halved where ``stride`` is 2).
+        """
         return self.act(self.residual(x) + self.shortcut(x))
 
 
 def stage_widths(blocks, channels, width: float) -> tuple[tuple[int, ...], list[int]]:
-    """Checked blocks per stage and scaled channels per stage of a ResNet."""
+    """Checked blocks per stage and scaled channels per stage of a ResNet.
+
+    Examples
+    --------
+    >>> stage_widths((1, 2), (8, 16), 0.5)
+    ((1, 2), [4, 8])
+    """
     blocks = positive_ints("blocks", blocks)
     channels = positive_ints("channels", channels)
     if len(blocks) != len(channels):
@@ -81,17 +149,45 @@ def stage_widths(blocks, channels, width: float) -> tuple[tuple[int, ...], list[
     return blocks, [scaled(c, width) for c in channels]
 
 
-def pooled_neck(dropout: float, ndim: int = 1):
-    """Neck maker: global average pooling, flatten, optional dropout."""
-    pool = nn.AdaptiveAvgPool1d if ndim == 1 else nn.AdaptiveAvgPool2d
+def resnet(
+    in_channels: int,
+    ndim: int,
+    *,
+    blocks,
+    channels,
+    width: float,
+    dropout: float,
+    kernel_size: int = 3,
+    stem_kernel: int = 7,
+    se_reduction: int | None = None,
+) -> Backbone:
+    """ResNet with basic blocks, torchvision's layout.
 
-    def make(n_flat: int, n_channels: int):
-        parts: list[nn.Module] = [pool(1), nn.Flatten()]
-        if dropout:
-            parts.append(nn.Dropout(dropout))
-        return nn.Sequential(*parts), n_channels
+    A stem (a ``stem_kernel``-wide convolution with stride 2, batch norm, ReLU,
+    max pooling 3 with stride 2), stages of basic blocks (``blocks`` of each
+    of ``channels``, the first block of every stage after the first halving
+    the map), global average pooling and optional dropout as the neck.
 
-    return make
+    Examples
+    --------
+    >>> net = resnet(1, 1, blocks=(1, 1), channels=(8, 16), width=1.0, dropout=0.0)
+    >>> [type(m).__name__ for m in net.features]
+    ['Conv1d', 'BatchNorm1d', 'ReLU', 'MaxPool1d', 'BasicBlock', 'BasicBlock']
+    """
+    blocks, widths = stage_widths(blocks, channels, width)
+    stem = conv(
+        ndim, in_channels, widths[0], stem_kernel, 2, stem_kernel // 2, norm=True
+    )
+    body: list[nn.Module] = [*stem, layers(ndim).max_pool(3, 2, 1)]
+    c_in = widths[0]
+    for stage, (n_blocks, c_out) in enumerate(zip(blocks, widths)):
+        for b in range(n_blocks):
+            stride = 2 if stage > 0 and b == 0 else 1
+            body.append(
+                BasicBlock(c_in, c_out, stride, kernel_size, se_reduction, ndim)
+            )
+            c_in = c_out
+    return Backbone(nn.Sequential(*body), pooled_neck(dropout, ndim))
 
 
 class ResNet1D(SpectrumNet):
@@ -148,23 +244,17 @@ class ResNet1D(SpectrumNet):
         dropout: float = 0.0,
     ):
         super().__init__(n_points, n_classes)
-        blocks, widths = stage_widths(blocks, channels, width)
-        layers: list[nn.Module] = [
-            nn.Conv1d(1, widths[0], stem_kernel, 2, stem_kernel // 2, bias=False),
-            nn.BatchNorm1d(widths[0]),
-            nn.ReLU(inplace=True),
-            nn.MaxPool1d(3, 2, 1),
-        ]
-        c_in = widths[0]
-        for stage, (n_blocks, c_out) in enumerate(zip(blocks, widths)):
-            for b in range(n_blocks):
-                stride = 2 if stage > 0 and b == 0 else 1
-                layers.append(
-                    BasicBlock(c_in, c_out, stride, kernel_size, se_reduction)
-                )
-                c_in = c_out
-        self.features = nn.Sequential(*layers)
-        self._build_head(pooled_neck(dropout))
+        resnet(
+            1,
+            1,
+            blocks=blocks,
+            channels=channels,
+            width=width,
+            dropout=dropout,
+            kernel_size=kernel_size,
+            stem_kernel=stem_kernel,
+            se_reduction=se_reduction,
+        ).install(self)
 
 
 class SEResNet1D(ResNet1D):

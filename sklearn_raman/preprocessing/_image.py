@@ -1,8 +1,18 @@
-"""SpectrumImager: spectra → flattened images (GAF, MTF, recurrence, CWT, reshape)."""
+"""SpectrumImager: spectra → flattened images (GAF, MTF, recurrence, CWT, reshape).
+
+Also the one declaration of the encoder's parameters (:data:`ENCODER_PARAMS`:
+default, constraints, documentation), shared by :class:`SpectrumImager` and
+the 2D classifiers (``LeNet2DClassifier`` ...), whose networks take the same
+parameters (:class:`~sklearn_raman.nn.SpectrumEncoder`). This module imports no
+torch: the encoder is built on first use.
+"""
 
 from __future__ import annotations
 
+import inspect
+import textwrap
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -11,6 +21,141 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import SpectralTransformer
 
 
+class EncoderParam(NamedTuple):
+    """One parameter of the encoder: its default, constraints and documentation."""
+
+    default: object
+    constraints: list
+    annotation: str
+    type: str
+    doc: str
+
+
+#: the encoder's parameters; their defaults are those of
+#: :class:`~sklearn_raman.nn.SpectrumEncoder` (a test checks that they agree).
+#: Names are checked by the encoder itself, which names the unknown one.
+ENCODER_PARAMS: dict[str, EncoderParam] = {
+    "encoding": EncoderParam(
+        "gasf",
+        [str, "array-like"],
+        "str | Sequence[str]",
+        "str or sequence of str",
+        'How a spectrum becomes an image: ``"gasf"`` / ``"gadf"`` (Gramian '
+        'Angular Summation / Difference Field), ``"mtf"`` (Markov Transition '
+        'Field), ``"recurrence"`` (recurrence plot), ``"cwt"`` (wavelet '
+        'scalogram), ``"reshape"`` (the spectrum written row by row), or '
+        'several stacked as channels, e.g. ``("gasf", "gadf")``. See '
+        ":class:`~sklearn_raman.nn.SpectrumEncoder`.",
+    ),
+    "image_size": EncoderParam(
+        64,
+        [Interval(Integral, 1, None, closed="left")],
+        "int",
+        "int",
+        "Side of the images; the spectrum is reduced to it by piecewise "
+        "aggregate approximation first.",
+    ),
+    "n_bins": EncoderParam(
+        8,
+        [Interval(Integral, 2, None, closed="left")],
+        "int",
+        "int",
+        "Quantile bins of the Markov Transition Field.",
+    ),
+    "wavelet": EncoderParam(
+        "ricker",
+        [StrOptions({"ricker", "morlet"})],
+        "str",
+        '{"ricker", "morlet"}',
+        "Wavelet of the scalogram.",
+    ),
+}
+
+#: the encoder's parameter constraints, for ``_parameter_constraints``
+ENCODER_CONSTRAINTS = {name: p.constraints for name, p in ENCODER_PARAMS.items()}
+
+#: the line of a class docstring that :func:`document_encoder` replaces
+PLACEHOLDER = "ENCODER_PARAMETERS"
+
+
+def _numpydoc_entries() -> str:
+    """The encoder's parameters as numpydoc entries, indented for a class."""
+    entries = []
+    for name, p in ENCODER_PARAMS.items():
+        default = f'"{p.default}"' if isinstance(p.default, str) else p.default
+        text = textwrap.fill(p.doc, 79 - 8, break_on_hyphens=False)
+        entries.append(
+            f"    {name} : {p.type}, default={default}\n"
+            + textwrap.indent(text, " " * 8)
+        )
+    return "\n".join(entries).lstrip()
+
+
+def document_encoder(cls: type) -> type:
+    """Class decorator: the encoder's parameters in place of ``ENCODER_PARAMETERS``.
+
+    The placeholder is a line of the Parameters section, indented as an entry.
+
+    Examples
+    --------
+    >>> @document_encoder
+    ... class Imager:
+    ...     \"\"\"Parameters
+    ...     ----------
+    ...     ENCODER_PARAMETERS
+    ...     \"\"\"
+    >>> print(Imager.__doc__.splitlines()[2])
+        encoding : str or sequence of str, default="gasf"
+    """
+    if PLACEHOLDER not in (cls.__doc__ or ""):
+        raise ValueError(f"{cls.__name__}'s docstring has no {PLACEHOLDER} line")
+    cls.__doc__ = cls.__doc__.replace(PLACEHOLDER, _numpydoc_entries())
+    return cls
+
+
+def _init_storing(owner: str, params: dict[str, EncoderParam]):
+    """An ``__init__`` storing ``params`` (positional or keyword, with defaults).
+
+    Its signature is what scikit-learn's ``get_params``, ``clone`` and ``repr``
+    read (as :func:`sklearn_raman.neural._params.make_init`, which keeps its
+    parameters keyword-only; a transformer's may be positional).
+    """
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature(
+        [inspect.Parameter("self", kind)]
+        + [
+            inspect.Parameter(name, kind, default=p.default, annotation=p.annotation)
+            for name, p in params.items()
+        ]
+    )
+
+    def __init__(self, *args, **kwargs):
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        for name in params:
+            setattr(self, name, bound.arguments[name])
+
+    __init__.__signature__ = signature
+    __init__.__qualname__ = f"{owner}.__init__"
+    return __init__
+
+
+def _encodings():
+    """:mod:`sklearn_raman.nn.encodings`, or an ImportError that names torch."""
+    try:
+        from ..nn import encodings
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] != "torch":
+            raise
+        raise ImportError(
+            "SpectrumImager computes its images with torch "
+            "(sklearn_raman.nn.SpectrumEncoder), which is not installed: "
+            "pip install torch"
+        ) from error
+    return encodings
+
+
+@document_encoder
 class SpectrumImager(SpectralTransformer):
     """Turn each spectrum into one or more square images, flattened.
 
@@ -21,20 +166,12 @@ class SpectrumImager(SpectralTransformer):
     so both agree, and GAF, MTF and recurrence plots agree with pyts. Each
     spectrum is scaled on its own: the transformer is stateless.
 
+    It needs torch: the images are computed by that torch module (``pip
+    install torch``); without it, ``fit`` raises an ImportError that says so.
+
     Parameters
     ----------
-    encoding : str or sequence of str, default="gasf"
-        ``"gasf"`` / ``"gadf"`` (Gramian Angular Summation / Difference Field),
-        ``"mtf"`` (Markov Transition Field), ``"recurrence"`` (recurrence
-        plot), ``"cwt"`` (wavelet scalogram) or ``"reshape"``, or several,
-        stacked as channels.
-    image_size : int, default=64
-        Side of the images; the spectrum is reduced to it by piecewise
-        aggregate approximation first.
-    n_bins : int, default=8
-        Quantile bins of the Markov Transition Field.
-    wavelet : {"ricker", "morlet"}, default="ricker"
-        Wavelet of the scalogram.
+    ENCODER_PARAMETERS
 
     Attributes
     ----------
@@ -58,29 +195,12 @@ class SpectrumImager(SpectralTransformer):
     (6, 2, 32, 32)
     """
 
-    _parameter_constraints: dict = {
-        "encoding": [str, "array-like"],
-        "image_size": [Interval(Integral, 1, None, closed="left")],
-        "n_bins": [Interval(Integral, 2, None, closed="left")],
-        "wavelet": [StrOptions({"ricker", "morlet"})],
-    }
+    _parameter_constraints: dict = dict(ENCODER_CONSTRAINTS)
 
-    def __init__(
-        self,
-        encoding="gasf",
-        image_size: int = 64,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
-    ):
-        self.encoding = encoding
-        self.image_size = image_size
-        self.n_bins = n_bins
-        self.wavelet = wavelet
+    __init__ = _init_storing("SpectrumImager", ENCODER_PARAMS)
 
     def _encoder(self, n_points: int):
-        from ..nn.encodings import SpectrumEncoder  # torch: on first use only
-
-        return SpectrumEncoder(
+        return _encodings().SpectrumEncoder(
             n_points,
             self.encoding,
             self.image_size,
@@ -114,10 +234,10 @@ class SpectrumImager(SpectralTransformer):
         Returns
         -------
         names : ndarray of str, shape (n_channels * image_size**2,)
+            One name per pixel, channel by channel, row by row.
         """
         check_is_fitted(self, "n_channels_")
-        from ..nn.encodings import check_encoding
-
+        check_encoding = _encodings().check_encoding
         size = self.image_size
         rows, cols = np.divmod(np.arange(size * size), size)
         return np.array(
