@@ -55,8 +55,8 @@ from sklearn_raman import (
     SpectrumResampler,
     read_spectra,
 )
-from sklearn_raman.preprocessing import native_steps
 from sklearn_raman.datasets import SpectrumFileWarning
+from sklearn_raman.preprocessing import native_steps
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

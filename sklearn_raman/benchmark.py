@@ -9,6 +9,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
+from ._recipes import CPU_RECIPE, PAPER_RECIPE
 from ._registry import DeepModels
 from .baselines import classical_baselines
 from .metrics import class_scores, paper_metrics
@@ -33,10 +34,9 @@ __all__ = [
 DEEP_MODELS = DeepModels(own_recipe=False)
 #: the deep classifiers that train with their own defaults (``recommended``)
 OWN_RECIPE_MODELS = DeepModels(own_recipe=True)
-#: the papers' training recipe (Sang 2021, Zhou 2022)
-PAPER_RECIPE = {"lr": 1e-4, "max_epochs": 200, "patience": 30, "batch_size": 32}
-#: a recipe that finishes in minutes on a CPU
-CPU_RECIPE = {"lr": 1e-3, "max_epochs": 40, "patience": 10, "batch_size": 32}
+# PAPER_RECIPE (the papers' recipe, the deep classifiers' defaults) and
+# CPU_RECIPE (one that finishes in minutes on a CPU) live with every other
+# recipe in sklearn_raman._recipes
 #: the metrics of every record, in table order
 METRICS = (
     "top1",

@@ -35,10 +35,12 @@ __all__ = ["TRUSTED_TYPES", "dump", "load"]
 
 #: the types :func:`load` trusts besides skops' defaults: the package's
 #: estimators, the state objects they keep, imbalanced-learn's pipeline and
-#: the pybaselines fitter of BaselineCorrector
+#: the pybaselines fitter of BaselineCorrector, skorch's gradient clipping
 TRUSTED_TYPES: tuple[str, ...] = (
     "imblearn.pipeline.Pipeline",
     "pybaselines.api.Baseline",  # BaselineCorrector.baseline_fitter_
+    # a user's callbacks= of a deep classifier (kept as parameters)
+    "skorch.callbacks.regularization.GradientNormClipping",
     "sklearn.tree._tree.Tree",  # the classical tree and random forest baselines
     "sklearn_raman.augmentation._sampler.ShiftNoiseAugmenter",
     "sklearn_raman.neighbors._compressed.CompressedLibrary",

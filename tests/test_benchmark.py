@@ -115,3 +115,55 @@ def test_time_budget_stops_training(data):
     assert len(clf.history_) == 1
     record = run_benchmark({"cnn": clf}, X, y, n_repeats=1)[0]
     assert record["epochs"] == 1
+
+
+def test_every_recipe_in_one_module_and_at_its_old_address():
+    import subprocess
+    import sys
+
+    from sklearn_raman import _recipes, benchmark
+    from sklearn_raman.neural import _params, _pretrain
+
+    # one object each, importable where it used to be defined
+    assert benchmark.PAPER_RECIPE is _recipes.PAPER_RECIPE
+    assert benchmark.CPU_RECIPE is _recipes.CPU_RECIPE
+    assert _params.TRAINING_DEFAULTS is _recipes.TRAINING_DEFAULTS
+    assert _params.RECOMMENDED_RECIPE is _recipes.RECOMMENDED_RECIPE
+    assert _pretrain.PRETRAINING is _recipes.PRETRAINING
+    # the papers' recipe is the defaults themselves, and every recipe sets
+    # training parameters only
+    defaults = _recipes.TRAINING_DEFAULTS
+    assert _recipes.PAPER_RECIPE == {
+        "lr": 1e-4,
+        "max_epochs": 200,
+        "patience": 30,
+        "batch_size": 32,
+    }
+    assert all(defaults[k] == v for k, v in _recipes.PAPER_RECIPE.items())
+    for recipe in (
+        _recipes.CPU_RECIPE,
+        _recipes.RECOMMENDED_RECIPE,
+        _recipes.PRETRAINING,
+    ):
+        assert set(recipe) <= set(defaults)
+    assert _vgg_defaults() == {k: defaults[k] for k in _recipes.PAPER_RECIPE}
+    # the recipes load without torch (the command line reads them first)
+    code = "import sys, sklearn_raman._recipes; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def _vgg_defaults():
+    from sklearn_raman.neural import VGG1DClassifier
+
+    params = VGG1DClassifier().get_params()
+    return {k: params[k] for k in ("lr", "max_epochs", "patience", "batch_size")}
+
+
+def test_make_models_paper_recipe_trains_with_the_defaults():
+    from sklearn_raman.benchmark import PAPER_RECIPE
+
+    paper = make_models(["vgg1d"], recipe=PAPER_RECIPE)["vgg1d"].get_params()
+    cpu = make_models(["vgg1d"])["vgg1d"].get_params()
+    default = make_models(["vgg1d"], recipe={})["vgg1d"].get_params()
+    assert paper == default and cpu != default

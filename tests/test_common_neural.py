@@ -9,6 +9,7 @@ learn, every other check (shapes, pickling, dtypes, errors, determinism...) one.
 from functools import partial
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from skorch.callbacks import GradientNormClipping
 from test_common import expected_failed_checks as open_set_expected_failures
 
 from sklearn_raman.neural import CLASSIFIERS, CompactResNet1DClassifier, VGG1DClassifier
@@ -26,6 +27,20 @@ TRAIN_EPOCHS = {
 }
 
 
+class Clip(GradientNormClipping):
+    """skorch's gradient clipping with a stable repr (test ids name it)."""
+
+    def __repr__(self) -> str:
+        return f"Clip({self.gradient_clip_value})"
+
+
+#: one instance with user callbacks: fit must neither change them (the checks
+#: hash the parameters before and after fit) nor share them between fits
+WITH_CALLBACKS = CompactResNet1DClassifier._create_test_instance(
+    callbacks=[Clip(1.0), ("named", Clip(5.0))]
+)
+
+
 def expected_failed_checks(estimator):
     """Checks that fail by design, with the reason (none at present)."""
     return {}
@@ -38,7 +53,7 @@ def _name(check) -> str:
 
 
 @parametrize_with_checks(
-    [cls._create_test_instance() for cls in CLASSIFIERS],
+    [*(cls._create_test_instance() for cls in CLASSIFIERS), WITH_CALLBACKS],
     expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible_classifier(estimator, check):

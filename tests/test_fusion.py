@@ -7,7 +7,11 @@ import torch
 from conftest import SHARED_DATA
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
-from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedGroupKFold,
+    cross_val_score,
+)
 from sklearn.pipeline import make_pipeline
 
 from sklearn_raman import (
@@ -298,7 +302,20 @@ def test_pipeline_with_a_column_transformer_and_search(data):
     search = GridSearchCV(
         pipe, {"multimodalclassifier__fusion": ["concat", "late"]}, cv=2
     ).fit(data.X, data.y)
-    assert search.best_params_["multimodalclassifier__fusion"] in ("concat", "late")
+    # the search reaches the nested parameter: its scores are those of a
+    # manual search over the same (deterministic) folds, and so its choice
+    candidates = list(search.cv_results_["params"])
+    manual = [
+        cross_val_score(clone(pipe).set_params(**params), data.X, data.y, cv=2).mean()
+        for params in candidates
+    ]
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], manual)
+    assert search.best_params_ == candidates[int(np.argmax(manual))]
+    assert search.best_score_ == pytest.approx(max(manual))
+    # and the refitted network is built with the chosen fusion
+    best = search.best_params_["multimodalclassifier__fusion"]
+    head = search.best_estimator_[-1].module_.classifier
+    assert isinstance(head, LateVote) == (best == "late")
     fitted = pickle.loads(pickle.dumps(search.best_estimator_))
     np.testing.assert_array_equal(
         fitted.predict(data.X), search.best_estimator_.predict(data.X)

@@ -14,6 +14,7 @@ from sklearn_raman.neural import (
     CLASSIFIERS,
     DRCNNClassifier,
     SEResNet1DClassifier,
+    SpectrumNetClassifier,
     resolve_device,
 )
 
@@ -83,15 +84,29 @@ def test_device_resolution(monkeypatch):
         assert resolve_device("cuda") == "cpu"
 
 
-def test_cuda_request_without_cuda_trains_on_cpu(easy):
+def test_cuda_request_without_cuda_trains_on_cpu(easy, monkeypatch):
+    # a machine without CUDA, on any machine (not left to the autouse fixture)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     X_train, _, y_train, _ = easy
-    if torch.cuda.is_available():
-        pytest.skip("this machine has CUDA")
     with pytest.warns(UserWarning, match="CUDA is not available"):
         clf = SEResNet1DClassifier._create_test_instance(
             max_epochs=1, device="cuda"
         ).fit(X_train, y_train)
     assert clf.device_ == "cpu" and clf.net_.module_.autocast_dtype is None
+
+
+@pytest.mark.gpu
+def test_cuda_request_with_cuda_trains_on_cuda(easy):
+    import warnings
+
+    X_train, X_test, y_train, _ = easy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "CUDA is not available" fallback
+        clf = SEResNet1DClassifier._create_test_instance(
+            max_epochs=1, device="cuda"
+        ).fit(X_train, y_train)
+    assert clf.device_ == "cuda" and next(clf.module_.parameters()).is_cuda
+    assert clf.predict_proba(X_test).shape == (len(X_test), 4)
 
 
 def test_mixed_precision_only_on_cuda(easy, monkeypatch):
@@ -750,3 +765,146 @@ def test_joblib_process_workers_split_the_cores():
 
     threads = Parallel(n_jobs=2)(delayed(torch.get_num_threads)() for _ in range(2))
     assert threads == [max(1, cpu_count() // 2)] * 2
+
+
+# -- one transfer machinery: init_from and fine_tune --------------------------
+def test_fine_tune_imprints_and_probes_like_init_from(easy, monkeypatch):
+    from sklearn_raman.neural._training import TrainingMixin
+    from sklearn_raman.nn import SpectrumNet
+
+    X_train, _, y_train, _ = easy
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=3).fit(X_train, y_train)
+    stages, train = [], TrainingMixin._train
+    imprinted, imprint = [], SpectrumNet.imprint
+
+    def spy_train(self, module, X, y, *, seed, max_epochs=None, lr=None):
+        trainable = {
+            n.split(".")[0] for n, p in module.named_parameters() if p.requires_grad
+        }
+        stages.append((max_epochs, trainable, module.features.training))
+        train(self, module, X, y, seed=seed, max_epochs=max_epochs, lr=lr)
+
+    def spy_imprint(self, x, y, *args, **kwargs):
+        imprinted.append(len(x))
+        return imprint(self, x, y, *args, **kwargs)
+
+    monkeypatch.setattr(TrainingMixin, "_train", spy_train)
+    monkeypatch.setattr(SpectrumNet, "imprint", spy_imprint)
+    new_y = np.where(y_train == "gypsum", "gypsum", "other")
+    clf.fine_tune(
+        X_train, new_y, max_epochs=2, head_init="imprint", frozen_epochs=1, freeze=None
+    )
+    assert imprinted == [len(X_train)]
+    (probe, head, probe_features), (tune, tuned, _) = stages
+    # the linear probe trains the output layer alone, frozen features in eval
+    # mode; then, with freeze=None, the whole network
+    assert probe == 1 and head == {"classifier"} and not probe_features
+    assert tune == 2 and tuned == {"features", "classifier"}
+    stages.clear()
+    clf.fine_tune(X_train, new_y, max_epochs=1)  # as before: random, no probe
+    assert imprinted == [len(X_train)] and len(stages) == 1
+    with pytest.raises(ValueError, match="head_init must be"):
+        clf.fine_tune(X_train, new_y, head_init="zeros")
+
+
+def test_freeze_means_one_thing():
+    from sklearn_raman.neural._transfer import freeze_layers as freeze
+    from sklearn_raman.nn import SEResNet1D
+
+    net = SEResNet1D(64, 3, channels=(8, 16), blocks=(1, 1))
+    for which, fixed in [
+        ("features", net.feature_layers()),
+        ("all", net.body_layers()),
+        (None, []),
+    ]:
+        freeze(net, which)
+        net.train()
+        frozen = {id(p) for m in fixed for p in m.parameters()}
+        assert all(p.requires_grad != (id(p) in frozen) for p in net.parameters())
+        # frozen modules stay in eval mode: batch-norm statistics, dropout fixed
+        assert all(not m.training for f in fixed for m in f.modules())
+        assert net.classifier.training
+    with pytest.raises(ValueError, match="freeze must be"):
+        freeze(net, "head")
+
+
+# -- the generated docstrings -------------------------------------------------
+@pytest.mark.parametrize(
+    "cls", [*CLASSES, SpectrumNetClassifier], ids=lambda c: c.__name__
+)
+def test_docstring_lists_exactly_the_signature(cls):
+    import ast
+    import inspect
+
+    docscrape = pytest.importorskip("numpydoc.docscrape")
+    doc = docscrape.ClassDoc(cls, config={"show_class_members": False})
+    documented = [p.name for p in doc["Parameters"]]
+    assert documented == list(inspect.signature(cls).parameters)
+    attributes = [a.name for a in doc["Attributes"]]
+    assert attributes[:2] == ["classes_", "n_features_in_"]
+    # each parameter says its class's own default (where it writes a value)
+
+    defaults = {n: p.default for n, p in inspect.signature(cls).parameters.items()}
+    for p in doc["Parameters"]:
+        try:
+            written = ast.literal_eval(p.type.rpartition("default=")[2])
+        except (ValueError, SyntaxError):  # a name, e.g. SANG2021_BLOCKS
+            continue
+        assert written == defaults[p.name], p
+
+
+def test_docstring_generation_fills_in_order_and_refuses_phantoms():
+    from sklearn_raman.neural._docstring import document
+    from sklearn_raman.neural._params import TRAINING_DEFAULTS, make_init
+
+    class Toy:
+        """A toy.
+
+        Parameters
+        ----------
+        depth : int, default=3
+            Depth.
+        max_epochs : int, default=7
+            Its own words.
+        **kwargs
+            Gone.
+
+        Examples
+        --------
+        >>> 1
+        1
+        """
+
+        __init__ = make_init("Toy", {"depth": 3, **TRAINING_DEFAULTS, "max_epochs": 7})
+
+    document(Toy)
+    names = re.findall(r"^ {8}(\w+) : ", Toy.__doc__, flags=re.M)  # its indent
+    assert names == ["depth", *TRAINING_DEFAULTS, "classes_", "n_features_in_",
+                     "net_", "history_", "device_"]  # fmt: skip
+    assert "Its own words." in Toy.__doc__ and "**kwargs" not in Toy.__doc__
+    assert "\n        lr : float, default=1e-4\n" in Toy.__doc__
+    assert Toy.__doc__.index("Attributes") < Toy.__doc__.index("Examples")
+
+    class Phantom:
+        """A phantom.
+
+        Parameters
+        ----------
+        bogus : int
+            Not a parameter.
+        """
+
+        __init__ = make_init("Phantom", {"lr": 1.0})
+
+    with pytest.raises(TypeError, match="documents 'bogus'"):
+        document(Phantom)
+
+
+def test_every_training_parameter_has_a_default_constraints_and_docs():
+    from sklearn_raman.neural._params import (
+        TRAINING_CONSTRAINTS,
+        TRAINING_DEFAULTS,
+        TRAINING_DOCS,
+    )
+
+    assert list(TRAINING_DEFAULTS) == list(TRAINING_CONSTRAINTS) == list(TRAINING_DOCS)

@@ -267,6 +267,40 @@ def test_open_set_cnn_with_every_transformer_skops(data, tmp_path):
     np.testing.assert_array_equal(loaded.predict(X_test), model.predict(X_test))
 
 
+def test_skops_round_trip_with_user_callbacks(data, tmp_path):
+    # the parameters hold the user's callback (unfitted: fit trains copies),
+    # which a skops file keeps as data; its type is trusted by name
+    from skorch.callbacks import GradientNormClipping
+
+    X_train, X_test, y_train = data
+    model = (
+        CLASSIFIERS[0]
+        ._create_test_instance(max_epochs=2, callbacks=[GradientNormClipping(1.0)])
+        .fit(X_train, y_train)
+    )
+    path = tmp_path / "model.skops"
+    persistence.dump(model, path)
+    assert f"{GradientNormClipping.__module__}.GradientNormClipping" in (
+        persistence.TRUSTED_TYPES
+    )
+    loaded = persistence.load(path)
+    (callback,) = loaded.callbacks
+    assert type(callback) is GradientNormClipping
+    assert callback.gradient_clip_value == 1.0
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), model.predict_proba(X_test)
+    )
+    again = pickle.loads(pickle.dumps(model))
+    assert again.callbacks[0].gradient_clip_value == 1.0
+    np.testing.assert_array_equal(again.predict(X_test), model.predict(X_test))
+    # the loaded model trains on with a copy of it, as the saved one did
+    loaded.fit(X_train, y_train)
+    assert any(
+        isinstance(cb, GradientNormClipping) and cb is not callback
+        for _, cb in loaded.net_.callbacks_
+    )
+
+
 def test_skops_model_trained_on_cuda_loads_on_cpu(data, tmp_path, monkeypatch):
     X_train, X_test, y_train = data
     model = CLASSIFIERS[0]._create_test_instance(max_epochs=2).fit(X_train, y_train)

@@ -1,7 +1,8 @@
 """The command line: ``python -m sklearn_raman COMMAND``.
 
 The commands: benchmark, train, identify, pretrain. Each is a module with
-``add_parser(sub)`` and ``run(args)``, a thin layer over the public API (:mod:`sklearn_raman.benchmark`,
+``add_parser(sub)`` and ``run(args)``, a thin layer over the public API
+(:mod:`sklearn_raman.benchmark`,
 :class:`~sklearn_raman.identification.SpectrumIdentifier`,
 :func:`~sklearn_raman.neural.pretrain`); the options they share are declared
 once in ``_args``. A new command is one module here and one line in

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 from scipy.special import softmax
 from sklearn.base import (
     BaseEstimator,
@@ -17,10 +16,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._axis import reject_ragged
 from ..nn import SpectrumNet
 from ._device import draw_seed, seeded_torch, torch_threads
+from ._docstring import document
 from ._inference import forward_in_chunks, network_input
 from ._onnx import OnnxExportMixin
 from ._params import TRAINING_CONSTRAINTS, TRAINING_DEFAULTS, declare, make_init
-from ._persistence import WeightsMixin, load_encoder
+from ._persistence import WeightsMixin
 from ._training import TrainingMixin
 from ._transfer import TransferMixin
 
@@ -55,135 +55,25 @@ class SpectrumNetClassifier(
     The defaults are the training recipe of Sang et al. (2021) and Zhou et al.
     (2022): Adam with learning rate 1e-4, batches of 32, up to 200 epochs, early
     stopping when the accuracy on a stratified 20 % validation split has not
-    improved for 30 epochs, restoring the best weights.
+    improved for 30 epochs, restoring the best weights (every recipe of the
+    package: :mod:`sklearn_raman._recipes`). Every deep classifier takes the
+    training parameters below; its docstring lists them with its defaults.
 
-    Parameters
-    ----------
-    lr : float, default=1e-4
-        Learning rate (the peak rate with ``lr_schedule="onecycle"``).
-    max_epochs : int or "auto", default=200
-        Upper limit of training epochs. ``"auto"``: as many as give at least
-        2,000 optimizer steps (``ceil(n_train / batch_size)`` an epoch), never
-        fewer than 40 nor more than 1,000 epochs, so that a small training set
-        gets the steps a large one gets in 40 epochs.
-    batch_size : int, default=32
-        Training batch size.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-            default="adam"
-        The optimizer.
-    optimizer_kwargs : dict, default=None
-        Further optimizer arguments, e.g. ``{"momentum": 0.9}``.
-    weight_decay : float, default=0.0
-        Weight decay of the optimizer.
-    lr_schedule : {"cosine", "onecycle", "plateau"} or None, default=None
-        Learning-rate schedule: cosine annealing or one-cycle (warm-up, then
-        cosine), set per batch over ``max_epochs`` or, with ``max_time``, over
-        the time budget if that ends first, so a fit cut by its budget still
-        ends at a low rate; or reduction on a validation-loss plateau.
-    patience : int or None, default=30
-        Epochs without a better validation accuracy before training stops; the
-        best weights are restored. With ``class_weight`` the validation loss,
-        which carries the weights, is monitored instead. None: no early stopping.
-    validation_fraction : float, default=0.2
-        Share of each class held out to monitor accuracy (classes of a single
-        spectrum stay in training). 0: no validation split and no early
-        stopping.
-    class_weight : "balanced", dict or None, default=None
-        Class weights of the loss, as in scikit-learn.
-    label_smoothing : float, default=0.0
-        Label smoothing of the cross-entropy.
-    augment : bool or dict, default=False
-        On-the-fly augmentation of every training batch
-        (:class:`~sklearn_raman.nn.SpectrumAugment`): True for its defaults
-        (shifts of up to 2 points, noise at 40 dB, intensity factors 0.9–1.1),
-        or a dict of ``shift``, ``snr_db``, ``scale``. Never at predict time.
-    device : str, default="auto"
-        ``"auto"`` (CUDA if available, else CPU, resolved in :meth:`fit`),
-        ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. Asking for CUDA without it warns
-        and trains on the CPU.
-    n_threads : int or None, default=None
-        CPU threads of torch while this estimator trains and predicts (set for
-        the call, then restored). None: torch's setting, all cores unless
-        ``OMP_NUM_THREADS`` or ``torch.set_num_threads`` say otherwise; joblib's
-        process workers (``cross_val_score(..., n_jobs=2)``, ``GridSearchCV``)
-        already split the cores between them. Set it when fits run side by
-        side in one machine otherwise (two programs, joblib threads): each
-        fit using every core slows all of them far more than sharing does
-        (measured on 2 cores, ``benchmarks/throughput.py --concurrent``: two
-        fits side by side took 8.6 times as long as one alone with every core
-        each, 1.5 times with ``n_threads=1`` each).
-    mixed_precision : bool, default=True
-        Train with bfloat16 autocast on CUDA devices that support it; never on
-        the CPU. Prediction runs in float32 (see ``inference_precision``), so
-        a GPU-trained model gives the probabilities a CPU would.
-    inference_precision : {"float32", "tf32"}, default="float32"
-        Precision of float32 convolutions and matrix products at predict time
-        on CUDA. ``"float32"``: full IEEE float32, so GPU and CPU predictions
-        agree to rounding (about 1e-7). ``"tf32"``: TensorFloat-32 (PyTorch's
-        cuDNN default; 10-bit mantissa: probabilities within about 1e-3 of
-        float32's, 1.5e-2 for VGG-1D), measured on an H100 9 to 16 times
-        faster for the recommended network, 36 to 56 for SE-ResNet-1D, 1.0 to
-        2.4 for the others. No effect on the CPU.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the initialisation, the validation split, shuffling, dropout and
-        augmentation. Fixed: identical fits give identical predictions on the
-        CPU. The global torch random state is left as it was.
-    max_time : float or None, default=None
-        Time budget of training in seconds: training stops at the end of the
-        first epoch past it (the best weights are still restored). None: no
-        limit. With a budget the number of epochs (and the rates of a cosine or
-        one-cycle schedule) depend on the machine's speed.
-    compile : bool, default=False
-        Train through :func:`torch.compile` (a one-off compilation of a minute
-        or so, then faster steps). Prediction runs the eager network, so fitted
-        estimators pickle as usual.
-    init_from : str, path-like or None, default=None
-        A weights file (:meth:`save_weights` or
-        :func:`~sklearn_raman.neural.pretrain`) of the same classifier and
-        network parameters, fitted on spectra of the same length: ``fit``
-        starts from its weights (all but the output layer, which is new for
-        the classes of ``y``) instead of random ones, and then trains the
-        whole network with this estimator's recipe. Pre-training on a large
-        library and fitting a small data set from it is transfer learning;
-        see the user guide's "Transfer learning". None: random initialisation.
-    frozen_epochs : int, default=0
-        With ``init_from``: epochs that train only the new output layer on the
-        pre-trained features (kept frozen, batch-norm statistics included)
-        before the whole network is trained for ``max_epochs`` (linear probe,
-        then fine-tuning). ``history_`` holds the second stage; ``max_time``
-        bounds each stage. 0: the whole network from the start.
-    head_init : {"imprint", "random"}, default="imprint"
-        With ``init_from``: how the new output layer starts. ``"imprint"``:
-        from the class means of the pre-trained embeddings of the training
-        spectra (weight imprinting, see
-        :meth:`~sklearn_raman.nn.SpectrumNet.imprint`), so training starts
-        from a nearest-class-mean classifier of the new classes (on RRUFF
-        Dataset_1, 2 spectra per class, from an encoder with a linear output
-        layer: 0.844 top-1 against 0.835 from a random layer and 0.829 from
-        scratch; see ``docs/benchmarks.md``); ``"random"``: a random
-        layer. Late fusion, whose output layer is not one linear layer,
-        always starts at random. Without ``init_from``: not used.
-    output_layer : {"linear", "cosine"}, default="linear"
-        The output layer on the embedding: a linear layer, or
-        :class:`~sklearn_raman.nn.CosineLinear` (scaled cosines between the
-        embedding and each class's weights). :func:`pretrain` uses the cosine
-        layer: its features transfer better to new classes. Late fusion,
-        whose output layer is not one linear layer, only has ``"linear"``.
-    verbose : int, default=0
-        1 prints skorch's table of epochs; 0 is silent.
+    Examples
+    --------
+    skorch callbacks join the recipe's own, e.g. gradient clipping:
 
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    n_features_in_ : int
-        Number of points per spectrum seen in fit.
-    net_ : skorch.NeuralNetClassifier
-        The fitted skorch net; ``net_.module_.net`` is the torch network.
-    history_ : skorch.History
-        Per-epoch training history (losses, validation accuracy, durations).
-    device_ : str
-        The device trained on.
+    >>> from skorch.callbacks import GradientNormClipping
+    >>> from sklearn_raman import make_spectra
+    >>> from sklearn_raman.neural import CompactResNet1DClassifier
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, n_points=128,
+    ...                     random_state=0)
+    >>> clip = GradientNormClipping(gradient_clip_value=1.0)
+    >>> clf = CompactResNet1DClassifier(max_epochs=2, callbacks=[("clip", clip)],
+    ...                                 random_state=0).fit(X, y)
+    >>> fitted = dict(clf.net_.callbacks_)["clip"]  # a copy: clip is unchanged
+    >>> fitted is not clip, fitted.gradient_clip_value
+    (True, 1.0)
     """
 
     _parameter_constraints: dict = TRAINING_CONSTRAINTS
@@ -277,23 +167,7 @@ class SpectrumNetClassifier(
         seed = draw_seed(self.random_state)
         with seeded_torch(seed):
             net = self._build_module(X.shape[1], len(self.classes_))
-        if self.init_from is not None:
-            load_encoder(net, self.init_from, type(self).__name__)
-            if self.head_init == "imprint":
-                with torch_threads(self.n_threads):
-                    net.imprint(torch.as_tensor(X), torch.as_tensor(y_enc))
-            if self.frozen_epochs:
-                # a new output layer on the pre-trained features first, so the
-                # whole net is not fine-tuned through the gradients of a random one
-                net.freeze(net.body_layers())
-                self._train(net, X, y_enc, seed=seed, max_epochs=self.frozen_epochs)
-                net.freeze([])
-        elif self.frozen_epochs:
-            raise ValueError(
-                f"frozen_epochs={self.frozen_epochs} trains the output layer on "
-                "pre-trained features first; it needs init_from (a weights file)"
-            )
-        self._train(net, X, y_enc, seed=seed)
+        self._fit_network(net, X, y_enc, seed=seed)
         return self
 
     # -- prediction -------------------------------------------------------------
@@ -381,3 +255,6 @@ class SpectrumNetClassifier(
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]  # embeddings are float32
         return tags
+
+
+document(SpectrumNetClassifier)

@@ -1,11 +1,78 @@
-"""skorch callbacks of the training recipe: a time budget and annealed schedules."""
+"""skorch callbacks: the recipe's own (time budget, schedules) and the user's.
+
+The recipe's callbacks are built for each fit from the estimator's parameters
+(:func:`~._recipe.callbacks`); the user's (``callbacks=``) are deep-copied for
+each fit by :func:`user_callbacks`, so that the objects in the parameters hold
+no training state and fits (clones, searches with ``n_jobs > 1``) share none.
+"""
 
 from __future__ import annotations
 
+import copy
 import math
+import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from skorch.callbacks import Callback
+
+#: the names of the recipe's own callbacks, which user callbacks may not take
+RECIPE_NAMES = ("early_stopping", "time_budget", "lr_schedule")
+
+
+def _pairs(callbacks) -> list[tuple[str | None, object]]:
+    """``(name or None, callback)`` of each entry of ``callbacks``, checked."""
+    out = []
+    for item in callbacks or ():
+        name, cb = item if isinstance(item, tuple) and len(item) == 2 else (None, item)
+        if not isinstance(cb, Callback) or not isinstance(name, (str, type(None))):
+            raise TypeError(
+                "callbacks must hold skorch callbacks (instances of "
+                "skorch.callbacks.Callback) or (name, callback) pairs; got "
+                f"{item!r}"
+            )
+        if name in RECIPE_NAMES:
+            raise ValueError(
+                f"callbacks: {name!r} is the name of one of the recipe's own "
+                f"callbacks {RECIPE_NAMES}; give yours another name (to leave "
+                "out the recipe's, set patience=None, max_time=None or "
+                "lr_schedule=None)"
+            )
+        out.append((name, cb))
+    return out
+
+
+def user_callbacks(callbacks, workdir: str | None = None) -> list:
+    """Fresh copies of the user's ``callbacks``, as skorch takes them.
+
+    The list is deep-copied as a whole (so a ``LoadInitState`` keeps pointing
+    at the copy of its ``Checkpoint``). A callback whose ``dirname`` is None
+    gets a directory of its own under ``workdir`` (the fit's temporary
+    directory, see :func:`fit_workdir`); without ``workdir`` (a net that is
+    not trained) it keeps None.
+    """
+    out = []
+    for k, (name, cb) in enumerate(_pairs(copy.deepcopy(list(callbacks or ())))):
+        if workdir is not None and getattr(cb, "dirname", "") is None:
+            cb.dirname = os.path.join(workdir, str(k))
+        out.append(cb if name is None else (name, cb))
+    return out
+
+
+@contextmanager
+def fit_workdir(callbacks) -> Iterator[str | None]:
+    """A temporary directory for one fit's ``dirname=None`` callbacks, or None.
+
+    Removed when the fit ends: parallel fits of clones (whose callbacks all
+    say ``dirname=None``) each write into their own, never into each other's.
+    """
+    if not any(getattr(cb, "dirname", "") is None for _, cb in _pairs(callbacks)):
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="sklearn_raman_fit_") as workdir:
+        yield workdir
 
 
 class TimeBudget(Callback):

@@ -20,8 +20,9 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
     two CPU cores. With ``max_time`` the one-cycle schedule is fitted into the
     time budget, so a fit stops on time at a low learning rate.
 
-    All parameters of :class:`SpectrumNetClassifier` are accepted; only the
-    defaults listed here differ from that class's (the papers') recipe.
+    The training parameters are those of :class:`SpectrumNetClassifier`;
+    those from ``lr`` to ``augment`` described here have other defaults than
+    that class's (the papers') recipe.
 
     Parameters
     ----------
@@ -61,8 +62,6 @@ class CompactResNet1DClassifier(SpectrumNetClassifier):
         Label smoothing of the cross-entropy.
     augment : bool or dict, default=True
         On-the-fly shifts (2 points), noise (40 dB) and scaling (0.9–1.1).
-    **kwargs
-        Other training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------

@@ -32,8 +32,6 @@ class DRCNNClassifier(SpectrumNetClassifier):
         Dropout of the dense blocks.
     alpha : float, default=0.0
         Weight of the recursion levels' losses (recursive supervision).
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------

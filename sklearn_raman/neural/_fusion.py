@@ -34,7 +34,9 @@ class MultimodalClassifier(SpectrumNetClassifier):
     (``"late"``) or zero (``"early"``). Train with ``modality_dropout`` > 0
     when predictions with a modality missing matter: the network then learns
     what to do without it. A partly NaN block, or a row with no modality,
-    raises.
+    raises. The training defaults are the recommended CPU recipe (AdamW,
+    one-cycle schedule, 40 epochs, label smoothing 0.1, on-the-fly
+    augmentation of the spectrum blocks).
 
     Parameters
     ----------
@@ -62,10 +64,6 @@ class MultimodalClassifier(SpectrumNetClassifier):
         learnt to do without.
     dropout : float, default=0.3
         Dropout of the dense layers.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`; the defaults
-        are the recommended CPU recipe (AdamW, one-cycle schedule, 40 epochs,
-        label smoothing 0.1, on-the-fly augmentation of the spectrum blocks).
 
     Examples
     --------

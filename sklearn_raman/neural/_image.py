@@ -23,8 +23,6 @@ class LeNet2DClassifier(SpectrumNetClassifier):
         Filter multiplier.
     dense_units : sequence of int, default=(120, 84)
         Units of the hidden dense layers.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -64,8 +62,6 @@ class AlexNet2DClassifier(SpectrumNetClassifier):
         Units of the hidden dense layers.
     dropout : float, default=0.5
         Dropout before each of them.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -121,8 +117,6 @@ class VGG2DClassifier(SpectrumNetClassifier):
         Units of the dense blocks.
     dropout : float, default=0.5
         Dropout of the dense blocks.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -173,8 +167,6 @@ class ResNet2DClassifier(SpectrumNetClassifier):
         Channel multiplier.
     dropout : float, default=0.0
         Dropout before the output layer.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------

@@ -7,14 +7,8 @@ import os
 
 import numpy as np
 
+from .._recipes import PRETRAINING  # what pre-training changes in the recipe
 from ._base import SpectrumNetClassifier
-
-#: what pre-training changes in the recommended recipe: a cosine output layer
-#: and no label smoothing give the features that transfer best to new classes
-#: (RRUFF, 1,140 library minerals -> 192 others, 5 spectra each: frozen
-#: nearest-class-mean 0.881 top-1 against 0.874 with the recommended linear
-#: layer and label smoothing 0.1, 0.832 linear without; docs/benchmarks.md)
-PRETRAINING = {"output_layer": "cosine", "label_smoothing": 0.0}
 
 
 def pretrain(

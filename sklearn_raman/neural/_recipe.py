@@ -18,7 +18,7 @@ from skorch.helper import predefined_split
 from torch import nn
 
 from ..nn import SpectrumAugment, SpectrumLoss, SpectrumNet
-from ._callbacks import AnnealedLR, TimeBudget
+from ._callbacks import AnnealedLR, TimeBudget, user_callbacks
 from ._device import autocast_dtype
 from ._inference import inference_rows
 from ._loader import TensorBatches
@@ -90,7 +90,10 @@ def class_weights(class_weight, classes, y: np.ndarray) -> torch.Tensor | None:
 
 
 def callbacks(params: Mapping, has_valid: bool, max_epochs: int, lr: float) -> list:
-    """Early stopping, time budget and learning-rate schedule, as configured."""
+    """Early stopping, time budget and learning-rate schedule, as configured.
+
+    The recipe's own; the user's (``callbacks=``) follow them in the net.
+    """
     out = []
     if has_valid and params["patience"] is not None:
         # class weights change what "best" means: follow the weighted loss
@@ -134,6 +137,7 @@ def build_net(
     max_epochs: int | None = None,
     lr: float | None = None,
     valid=None,
+    workdir: str | None = None,
 ) -> NeuralNetClassifier:
     """The skorch net (not yet trained) that trains ``net`` with ``params``.
 
@@ -157,6 +161,9 @@ def build_net(
         Override the parameters' values (fine-tuning).
     valid : skorch Dataset, default=None
         Validation data, or None.
+    workdir : str, default=None
+        The fit's temporary directory for user callbacks with ``dirname=None``
+        (:func:`~._callbacks.fit_workdir`).
     """
     max_epochs = params["max_epochs"] if max_epochs is None else max_epochs
     lr = params["lr"] if lr is None else lr
@@ -188,7 +195,10 @@ def build_net(
         max_epochs=max_epochs,
         batch_size=params["batch_size"],
         train_split=None if valid is None else predefined_split(valid),
-        callbacks=callbacks(params, valid is not None, max_epochs, lr),
+        callbacks=[
+            *callbacks(params, valid is not None, max_epochs, lr),
+            *user_callbacks(params["callbacks"], workdir),
+        ],
         classes=np.arange(net.n_classes),
         predict_nonlinearity=_softmax,
         # batches sliced from whole tensors: no per-sample Python in the loop

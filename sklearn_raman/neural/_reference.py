@@ -21,8 +21,6 @@ class LiuCNNClassifier(SpectrumNetClassifier):
         Units of the hidden dense layer.
     dropout : float, default=0.5
         Dropout after it.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -61,8 +59,6 @@ class DeepCIDClassifier(SpectrumNetClassifier):
         Units of the hidden dense layer.
     dropout : float, default=0.5
         Dropout after it.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -101,8 +97,6 @@ class ZhangCNNClassifier(SpectrumNetClassifier):
         Units of the hidden dense layer.
     dropout : float, default=0.5
         Dropout after it.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -141,8 +135,6 @@ class LeNet1DClassifier(SpectrumNetClassifier):
         Filter multiplier.
     dense_units : sequence of int, default=(120, 84)
         Units of the hidden dense layers.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -177,8 +169,6 @@ class AlexNet1DClassifier(SpectrumNetClassifier):
         Units of the hidden dense layers.
     dropout : float, default=0.5
         Dropout before each of them.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------

@@ -25,8 +25,6 @@ class ResNet1DClassifier(SpectrumNetClassifier):
         Kernel size in the blocks.
     dropout : float, default=0.0
         Dropout before the output layer.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------
@@ -74,8 +72,6 @@ class SEResNet1DClassifier(SpectrumNetClassifier):
         Dropout before the output layer.
     se_reduction : int, default=8
         Squeeze-and-excitation reduction.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier`.
 
     Examples
     --------

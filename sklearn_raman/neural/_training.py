@@ -13,6 +13,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from .._split import per_class_split
 from ..nn import SpectrumNet
+from ._callbacks import fit_workdir
 from ._device import resolve_device, seeded_torch, torch_threads
 from ._recipe import auto_epochs, build_net
 
@@ -76,21 +77,24 @@ class TrainingMixin:
                 valid = Dataset(torch.tensor(X[held]), torch.tensor(y[held]))
         if max_epochs is None and self.max_epochs == "auto":
             max_epochs = auto_epochs(len(train), self.batch_size)
-        skorch_net = self._skorch_net(
-            net,
-            device,
-            y_train=y[train],
-            seed=seed,
-            max_epochs=max_epochs,
-            lr=lr,
-            valid=valid,
-        )
-        with seeded_torch(seed + 1):
-            skorch_net.fit(torch.tensor(X[train]), torch.tensor(y[train]))
-            self._set_net(skorch_net)
-            recalibrate_batch_norm(
-                self.module_, X[train], batch_size=self.batch_size, device=device
+        # dirname=None callbacks write into a directory of this fit alone
+        with fit_workdir(self.callbacks) as workdir:
+            skorch_net = self._skorch_net(
+                net,
+                device,
+                y_train=y[train],
+                seed=seed,
+                max_epochs=max_epochs,
+                lr=lr,
+                valid=valid,
+                workdir=workdir,
             )
+            with seeded_torch(seed + 1):
+                skorch_net.fit(torch.tensor(X[train]), torch.tensor(y[train]))
+                self._set_net(skorch_net)
+                recalibrate_batch_norm(
+                    self.module_, X[train], batch_size=self.batch_size, device=device
+                )
         self.history_ = skorch_net.history
         self.device_ = device
 

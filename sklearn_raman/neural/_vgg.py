@@ -27,10 +27,6 @@ class VGG1DClassifier(SpectrumNetClassifier):
         Units of the dense blocks.
     dropout : float, default=0.5
         Dropout of the dense blocks.
-    **kwargs
-        Training parameters of :class:`SpectrumNetClassifier` (``lr``,
-        ``max_epochs``, ``batch_size``, ``augment``, ``device``,
-        ``random_state``, ...).
 
     Examples
     --------
