@@ -43,6 +43,7 @@ _LAZY = {
     "SampleGroupedSplit": "model_selection",
     "LibrarySearchClassifier": "neighbors",
     "OpenSetClassifier": "open_set",
+    "SpectrumIdentifier": "identification",
     "BaselineCorrector": "preprocessing",
     "CosmicRayRemover": "preprocessing",
     "Cropper": "preprocessing",
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
         read_table,
         rruff_sample_id,
     )
+    from .identification import SpectrumIdentifier
     from .metrics import PAPER_SCORING, paper_metrics
     from .modalities import align_modalities, modality_columns, stack_modalities
     from .model_selection import PaperSplit, SampleGroupedSplit

@@ -51,7 +51,20 @@ METRICS = (
 
 
 def model_names() -> list[str]:
-    """Names accepted by :func:`make_models`: classical, library search, deep."""
+    """Names accepted by :func:`make_models`: classical, library search, deep.
+
+    Returns
+    -------
+    names : list of str
+        The classical baselines, ``"library"``, the models with their own
+        recipe (``"recommended"``, ...), then the literature's deep nets.
+
+    Examples
+    --------
+    >>> from sklearn_raman.benchmark import model_names
+    >>> model_names()[:2], "recommended" in model_names()
+    (['knn1', 'knn5'], True)
+    """
     return [*classical_baselines(), "library", *OWN_RECIPE_MODELS, *DEEP_MODELS]
 
 
@@ -86,6 +99,7 @@ def make_models(
     Returns
     -------
     models : dict of str to estimator
+        A fresh, unfitted estimator per name, in the order given.
 
     Examples
     --------
@@ -149,6 +163,17 @@ def protocol_splits(
     Returns
     -------
     splits : list of (ndarray, ndarray)
+        (train, test) row indices, one pair per repeat (``"random"``) or fold
+        (``"grouped"``).
+
+    Examples
+    --------
+    >>> from sklearn_raman import make_spectra
+    >>> from sklearn_raman.benchmark import protocol_splits
+    >>> X, y = make_spectra(n_classes=3, n_samples_per_class=10, random_state=0)
+    >>> splits = protocol_splits("random", X, y, n_repeats=2)
+    >>> len(splits), len(splits[0][1])
+    (2, 9)
     """
     if protocol == "random":
         return list(PaperSplit(n_repeats, random_state=random_state).split(X, y))
@@ -320,6 +345,15 @@ def summarize(
     -------
     table : str
         One row per model and protocol, in order of first appearance.
+
+    Examples
+    --------
+    >>> from sklearn_raman.benchmark import summarize
+    >>> records = [{"model": "knn1", "protocol": "random", "top1": 0.9,
+    ...             "fit_s": 0.1, "predict_s": 0.01}]
+    >>> print(summarize(records, metrics=("top1",)))  # doctest: +ELLIPSIS
+    | model | protocol | top1 | fit s | predict s | runs |
+    ...
     """
     keys = list(dict.fromkeys((r["model"], r["protocol"]) for r in records))
     head = ["model", "protocol", *metrics, "fit s", "predict s", "runs"]

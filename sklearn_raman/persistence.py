@@ -43,6 +43,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "skorch.callbacks.regularization.GradientNormClipping",
     "sklearn.tree._tree.Tree",  # the classical tree and random forest baselines
     "sklearn_raman.augmentation._sampler.ShiftNoiseAugmenter",
+    "sklearn_raman.identification._identifier.SpectrumIdentifier",
     "sklearn_raman.neighbors._compressed.CompressedLibrary",
     "sklearn_raman.neighbors._library.LibrarySearchClassifier",
     "sklearn_raman.open_set._classifier.OpenSetClassifier",

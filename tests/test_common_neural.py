@@ -10,7 +10,6 @@ from functools import partial
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from skorch.callbacks import GradientNormClipping
-from test_common import expected_failed_checks as open_set_expected_failures
 
 from sklearn_raman.neural import CLASSIFIERS, CompactResNet1DClassifier, VGG1DClassifier
 from sklearn_raman.open_set import OpenSetClassifier
@@ -44,6 +43,12 @@ WITH_CALLBACKS = CompactResNet1DClassifier._create_test_instance(
 def expected_failed_checks(estimator):
     """Checks that fail by design, with the reason (none at present)."""
     return {}
+
+
+def open_set_expected_failures(estimator):
+    """An open-set CNN trained for one epoch: the checks that score training."""
+    reason = "one epoch of training, and rejections below the threshold"
+    return {"check_classifiers_train": reason, "check_classifiers_classes": reason}
 
 
 def _name(check) -> str:

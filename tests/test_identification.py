@@ -113,7 +113,7 @@ def test_identifier_errors_name_what_is_wrong(minerals, tmp_path):
     references, y, _, _ = minerals
     with pytest.raises(ValueError, match="at least 2"):
         SpectrumIdentifier(model="library").fit(references[:3], ["a"] * 3)
-    with pytest.raises(ValueError, match="needs y"):
+    with pytest.raises(ValueError, match="requires y to be passed"):
         SpectrumIdentifier(model="library").fit(references)
     apart = [(np.arange(0.0, 100), np.ones(100)), (np.arange(500.0, 600), np.ones(100))]
     with pytest.raises(ValueError, match="no common range \\(b.txt starts at 500"):
@@ -134,3 +134,22 @@ def test_resampler_names_the_spectra_without_a_common_range():
         SpectrumResampler().fit(apart, names=["first.csv", "second.csv"])
     with pytest.raises(ValueError, match="2 names for 1 spectra|1 names for 2"):
         SpectrumResampler().fit(apart, names=["first.csv"])
+
+
+def test_an_identifier_is_a_classifier_in_pipelines_and_skops(minerals, tmp_path):
+    from sklearn.base import clone
+
+    from sklearn_raman import persistence
+
+    references, y, queries, truth = minerals
+    identifier = SpectrumIdentifier(model="library").fit(references, y)
+    verdicts = identifier.identify(queries).verdicts
+    np.testing.assert_array_equal(identifier.predict(queries), verdicts)
+    known = truth != "mystery"
+    assert identifier.score(
+        [q for q, k in zip(queries, known) if k], truth[known]
+    ) == np.mean(verdicts[known] == truth[known])
+    path = tmp_path / "identifier.skops"
+    persistence.dump(identifier, path)  # the estimator itself, trusted as such
+    np.testing.assert_array_equal(persistence.load(path).predict(queries), verdicts)
+    assert clone(identifier).get_params()["model"] == "library"

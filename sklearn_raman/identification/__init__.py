@@ -13,7 +13,8 @@ The Python API under ``python -m sklearn_raman train`` and ``identify``::
     result.to_frame()                                # verdict, matches, set
 """
 
-from ._identifier import BUNDLE_KEYS, MIN_COVERAGE, SpectrumIdentifier, axis_kind
+from ._checks import MIN_COVERAGE, axis_kind
+from ._identifier import BUNDLE_KEYS, SpectrumIdentifier
 from ._plots import AXIS_LABELS, save_match_plots
 from ._result import IdentificationResult
 

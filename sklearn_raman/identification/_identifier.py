@@ -3,91 +3,25 @@
 from __future__ import annotations
 
 import os
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .. import __version__
-from ..datasets import SpectrumFileError
 from ..open_set import SCORES, OpenSetClassifier
 from ..preprocessing import MinMaxPerSpectrum, SpectrumResampler, native_steps
+from ._checks import _check_cover, _unpack, axis_kind, check_queries
 from ._result import IdentificationResult
 
-#: a query spectrum covering less of the model's grid than this is warned about
-MIN_COVERAGE = 0.9
 #: what a model file written by :meth:`SpectrumIdentifier.save` holds
 BUNDLE_KEYS = ("pipeline", "reference_spectra", "grid", "classes", "x_kind")
 
 
-def _unpack(spectra, y=None, groups=None, names=None):
-    """(spectra, y, groups, names, metadata) of arrays or of a read_spectra Bunch."""
-    if hasattr(spectra, "spectra"):  # what read_spectra returns
-        data = spectra
-        y = data.y if y is None else y
-        groups = data.get("groups") if groups is None else groups
-        names = [str(f) for f in data.filenames] if names is None else names
-        return data.spectra, y, groups, names, list(data.get("metadata") or [])
-    return spectra, y, groups, names, []
-
-
-def axis_kind(metadata, names, what: str) -> str | None:
-    """The axis kind the spectra's metadata records (None if none does).
-
-    Spectra of different kinds (a Raman shift and a wavelength) raise: one
-    grid cannot hold both.
-
-    Parameters
-    ----------
-    metadata : sequence of dict
-        Per spectrum, its metadata (``read_spectra(...).metadata``); the key
-        ``"x_kind"`` is read.
-    names : sequence of str
-        Per spectrum, its name (its file), for the error.
-    what : str
-        What the spectra are, for the error (e.g. ``"folder refs/"``).
-
-    Returns
-    -------
-    x_kind : str or None
-        The one kind recorded, or None if no spectrum records one.
-
-    Examples
-    --------
-    >>> from sklearn_raman.identification import axis_kind
-    >>> axis_kind([{"x_kind": "raman_shift"}, {}], ["a.spc", "b.txt"], "refs")
-    'raman_shift'
-    """
-    kinds = {}
-    for name, meta in zip(names, metadata):
-        if meta.get("x_kind") is not None:
-            kinds.setdefault(meta["x_kind"], name)
-    if len(kinds) > 1:
-        listed = ", ".join(f"{k} ({p})" for k, p in kinds.items())
-        raise SpectrumFileError(
-            f"the {what} mixes axes of different kinds: {listed}. Convert them "
-            "to one (sklearn_raman.datasets.convert_spectra, e.g. "
-            "wavelength_to_raman_shift) and write them out first"
-        )
-    return next(iter(kinds), None)
-
-
-def _check_cover(spectra, names, start: float, stop: float, step: float, source):
-    """Every spectrum spans the grid ``start``..``stop`` (to a step) of ``source``."""
-    for name, (axis, _) in zip(names, spectra):
-        if axis.min() > start + step or axis.max() < stop - step:
-            raise ValueError(
-                f"{name} covers {axis.min():g} to {axis.max():g}, not the grid of "
-                f"{source} ({start:g} to {stop:g}): pre-train on the range your "
-                "spectra cover (pretrain start / stop)"
-            )
-
-
-class SpectrumIdentifier(BaseEstimator):
+class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
     """A reference model: names what a spectrum is, or says "unknown".
 
     Everything a lab's reference model is, in one object: the cleaning of raw
@@ -248,6 +182,7 @@ class SpectrumIdentifier(BaseEstimator):
                 _check_cover(spectra, names, start, stop, step, self.init_from)
         return start, stop, step
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(
         self, spectra, y=None, *, groups=None, names=None, x_kind=None, source=None
     ):
@@ -277,11 +212,13 @@ class SpectrumIdentifier(BaseEstimator):
         self : SpectrumIdentifier
             The fitted identifier.
         """
-        self._validate_params()
         spectra, y, groups, names, metadata = _unpack(spectra, y, groups, names)
         if y is None:
-            raise ValueError("SpectrumIdentifier.fit needs y, the materials")
-        y = np.asarray(y)
+            raise ValueError(
+                "SpectrumIdentifier requires y to be passed, but the target y is "
+                "None: give the materials (or what read_spectra returns)"
+            )
+        y = column_or_1d(y, warn=True)
         names = [f"spectrum {i}" for i in range(len(y))] if names is None else names
         classes, counts = np.unique(y, return_counts=True)
         if len(classes) < 2:
@@ -318,9 +255,31 @@ class SpectrumIdentifier(BaseEstimator):
             n_spectra=len(y),
             trained_on=source,
         )
+        resampler = pipeline.named_steps["spectrumresampler"]
+        if hasattr(resampler, "n_features_in_"):  # a 2D X on a shared axis
+            self.n_features_in_ = resampler.n_features_in_
         X = pipeline[:-1].transform(spectra)
         self.reference_spectra_ = np.stack([X[y == c].mean(axis=0) for c in classes])
         return self
+
+    def predict(self, spectra) -> np.ndarray:
+        """The material of each spectrum, or the unknown label.
+
+        Parameters
+        ----------
+        spectra : sequence of (wavenumbers, intensities) pairs, Bunch, or \
+                array-like of shape (n_spectra, n_points)
+            Spectra on their own axes (or what ``read_spectra`` returns), or
+            rows on the axis of a 2D ``X`` seen in :meth:`fit`.
+
+        Returns
+        -------
+        verdicts : ndarray of shape (n_spectra,)
+            The verdicts of :meth:`identify`, without the checks of the
+            files and the matches.
+        """
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.predict(_unpack(spectra)[0])
 
     def _set_fitted(
         self, pipeline, *, reference_spectra, x_kind, n_spectra, trained_on
@@ -338,29 +297,6 @@ class SpectrumIdentifier(BaseEstimator):
         self.novelty_score_ = getattr(
             open_set, "novelty_score_", open_set.novelty_score
         )
-
-    def _check_queries(self, spectra, names, metadata) -> None:
-        """Refuse axes of another kind; warn about spectra that miss the grid."""
-        grid = self.grid_
-        for i, (axis, _) in enumerate(spectra):
-            meta = metadata[i] if metadata else {}
-            kind = meta.get("x_kind")
-            if self.x_kind_ and kind and kind != self.x_kind_:
-                raise SpectrumFileError(
-                    f"{names[i]}: its axis is a {kind}, the model's a "
-                    f"{self.x_kind_}; convert it first "
-                    "(sklearn_raman.datasets.convert_spectra)"
-                )
-            covered = np.mean((grid >= axis.min()) & (grid <= axis.max()))
-            if covered < MIN_COVERAGE:
-                warnings.warn(
-                    f"{names[i]}: {meta.get('name', '')} covers {covered:.0%} of "
-                    f"the model's grid ({axis.min():g} to {axis.max():g} against "
-                    f"{grid[0]:g} to {grid[-1]:g}); the rest is filled with 0 and "
-                    "its identification is unreliable",
-                    UserWarning,
-                    stacklevel=3,
-                )
 
     def identify(
         self, spectra, *, names=None, top: int = 5, alpha: float = 0.05
@@ -390,13 +326,12 @@ class SpectrumIdentifier(BaseEstimator):
         """
         check_is_fitted(self, "pipeline_")
         spectra, _, _, names, metadata = _unpack(spectra, names=names)
-        spectra = list(spectra)
-        if not spectra:
+        if len(spectra) == 0:
             raise ValueError("no spectrum to identify")
         names = (
             [f"spectrum {i}" for i in range(len(spectra))] if names is None else names
         )
-        self._check_queries(spectra, names, metadata)
+        check_queries(spectra, names, metadata, self.grid_, self.x_kind_)
         X = self.pipeline_[:-1].transform(spectra)
         found = self.pipeline_[-1].identify(X, top=top, alpha=alpha)
         labels = [

@@ -11,7 +11,28 @@ from sklearn.utils import check_random_state
 
 
 def resolve_device(device: str) -> str:
-    """``"auto"`` → ``"cuda"`` if available else ``"cpu"``; a missing CUDA warns."""
+    """The torch device a ``device=`` parameter means on this machine.
+
+    Parameters
+    ----------
+    device : str
+        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+
+    Returns
+    -------
+    device : str
+        ``"auto"``: ``"cuda"`` if CUDA is available, else ``"cpu"``; a CUDA
+        device asked for without CUDA warns and gives ``"cpu"``; anything
+        else as given.
+
+    Examples
+    --------
+    >>> from sklearn_raman.neural import resolve_device
+    >>> resolve_device("cpu")
+    'cpu'
+    >>> resolve_device("auto") in ("cpu", "cuda")
+    True
+    """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if str(device).startswith("cuda") and not torch.cuda.is_available():

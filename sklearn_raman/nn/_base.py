@@ -2,166 +2,40 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._util import (
+    _POOLS,
+    _probe,
+    before_pooling,
+    dense_block,
+    dropout_neck,
+    evaluating,
+    flatten_neck,
+    largest_activation,
+    min_input_length,
+    positive_ints,
+    scaled,
+)
 from .heads import SCALE, CosineLinear
 
-
-def scaled(channels: int, width: float) -> int:
-    """Channel count scaled by a width multiplier (at least 1).
-
-    Raises
-    ------
-    ValueError
-        For a channel count below 1 or a multiplier that is not positive: a
-        negative width would otherwise build a one-channel net without a word.
-    """
-    if not width > 0:
-        raise ValueError(f"width must be a positive number; got {width!r}")
-    if int(channels) != channels or channels < 1:
-        raise ValueError(f"channel counts must be integers >= 1; got {channels!r}")
-    return max(1, int(round(channels * width)))
-
-
-def positive_ints(name: str, values, *, allow_empty: bool = False) -> tuple[int, ...]:
-    """``values`` as a tuple of integers >= 1, or a ValueError naming ``name``."""
-    try:
-        out = tuple(values)
-        ok = (allow_empty or len(out) > 0) and all(
-            not isinstance(v, bool) and int(v) == v and v >= 1 for v in out
-        )
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"{name} must be a sequence of integers >= 1; got {values!r}")
-    return tuple(int(v) for v in out)
-
-
-@contextmanager
-def evaluating(module: nn.Module):
-    """``module`` in eval mode for the block, then back to its former mode."""
-    was_training = module.training
-    module.eval()
-    try:
-        yield module
-    finally:
-        module.train(was_training)
-
-
-@torch.no_grad()
-def largest_activation(module: nn.Module, x: torch.Tensor) -> int:
-    """Elements of the largest tensor a submodule of ``module`` outputs on ``x``.
-
-    Sizes the batches of no-grad passes (validation, prediction) so that one
-    intermediate tensor stays within a memory budget: a spectrum's first
-    feature map is 64 x 128 x 128 floats in a 2D net at 128 px, a few tens of
-    thousands in a 1D net.
-
-    Examples
-    --------
-    >>> from torch import nn
-    >>> largest_activation(nn.Conv1d(1, 8, 3, padding=1), torch.zeros(1, 1, 100))
-    800
-    """
-    largest = 0
-
-    def record(_module, _inputs, out) -> None:
-        nonlocal largest
-        for t in out if isinstance(out, (tuple, list)) else (out,):
-            if isinstance(t, torch.Tensor):
-                largest = max(largest, t.numel())
-
-    handles = [m.register_forward_hook(record) for m in module.modules()]
-    try:
-        with evaluating(module):
-            module(x)
-    finally:
-        for handle in handles:
-            handle.remove()
-    return largest
-
-
-@torch.no_grad()
-def _probe(
-    module: nn.Module, in_channels: int, length: int, ndim: int = 1
-) -> torch.Size | None:
-    """Output shape of ``module`` on a zero input of ``length`` points, or None.
-
-    ``ndim=2``: a square image of side ``length``.
-    """
-    with evaluating(module):
-        try:
-            return module(torch.zeros(1, in_channels, *(length,) * ndim)).shape
-        except RuntimeError:
-            return None
-
-
-def min_input_length(
-    module: nn.Module, in_channels: int = 1, limit: int = 1 << 16, ndim: int = 1
-) -> int:
-    """Smallest input length (image side for ``ndim=2``) with a non-empty output."""
-
-    def works(length: int) -> bool:
-        shape = _probe(module, in_channels, length, ndim)
-        return shape is not None and min(shape[2:]) >= 1
-
-    hi = 1
-    while not works(hi):
-        hi *= 2
-        if hi > limit:
-            raise ValueError(
-                f"{type(module).__name__} accepts no input up to {limit} points"
-            )
-    lo = hi // 2  # invariant: hi works, lo does not (or is 0)
-    while lo + 1 < hi:
-        mid = (lo + hi) // 2
-        if works(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
-_POOLS = (
-    nn.MaxPool1d,
-    nn.AvgPool1d,
-    nn.AdaptiveAvgPool1d,
-    nn.AdaptiveMaxPool1d,
-    nn.MaxPool2d,
-    nn.AvgPool2d,
-    nn.AdaptiveAvgPool2d,
-    nn.AdaptiveMaxPool2d,
-)
-
-
-def before_pooling(layers: nn.Sequential, prefix: str) -> str:
-    """Dotted name of the layer before the pooling layers that end ``layers``.
-
-    The Grad-CAM layer of nets whose feature extractor ends by pooling: the
-    pooled map is coarser (after adaptive pooling, a few points only).
-    ``prefix`` is the dotted name of ``layers`` in the net.
-    """
-    index = len(layers) - 1
-    while index > 0 and isinstance(layers[index], _POOLS):
-        index -= 1
-    return f"{prefix}.{index}"
-
-
-def dense_block(
-    n_in: int, n_out: int, dropout: float, activation: type = nn.ReLU, norm: bool = True
-) -> nn.Sequential:
-    """Linear → BatchNorm (optional) → activation → Dropout."""
-    layers: list[nn.Module] = [nn.Linear(n_in, n_out)]
-    if norm:
-        layers.append(nn.BatchNorm1d(n_out))
-    layers.append(activation())
-    if dropout:
-        layers.append(nn.Dropout(dropout))
-    return nn.Sequential(*layers)
+# the helpers live in _util; the nets and the neural package import them here
+__all__ = [
+    "_POOLS",
+    "SpectrumNet",
+    "_probe",
+    "before_pooling",
+    "dense_block",
+    "dropout_neck",
+    "evaluating",
+    "flatten_neck",
+    "largest_activation",
+    "min_input_length",
+    "positive_ints",
+    "scaled",
+]
 
 
 class SpectrumNet(nn.Module):
@@ -185,6 +59,27 @@ class SpectrumNet(nn.Module):
     Modules frozen with :meth:`freeze` get no gradient and stay in eval mode
     when the net is put in training mode, so their batch-norm statistics and
     dropout do not change either.
+
+    Parameters
+    ----------
+    n_points : int
+        Input length the net is built for (shorter inputs are zero-padded).
+    n_classes : int
+        Number of outputs.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from sklearn_raman.nn import SpectrumNet
+    >>> class TinyNet(SpectrumNet):
+    ...     def __init__(self, n_points, n_classes):
+    ...         super().__init__(n_points, n_classes)
+    ...         self.features = nn.Sequential(nn.Conv1d(1, 4, 5), nn.ReLU())
+    ...         self._build_head(lambda n_flat, n_channels: (nn.Flatten(), n_flat))
+    >>> net = TinyNet(3, 2)
+    >>> net.min_length, net(torch.zeros(8, 3)).shape
+    (5, torch.Size([8, 2]))
     """
 
     features: nn.Module
@@ -217,7 +112,18 @@ class SpectrumNet(nn.Module):
         return _probe(self.features, 1, self.input_length)
 
     def pad(self, x: torch.Tensor) -> torch.Tensor:
-        """(batch, n) or (batch, 1, n) → (batch, 1, max(n, min_length))."""
+        """Input as one channel, zero-padded on the right to ``min_length``.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n) or (batch, 1, n)
+            Spectra.
+
+        Returns
+        -------
+        padded : Tensor of shape (batch, 1, max(n, min_length))
+            The spectra, zeros appended where ``n < min_length``.
+        """
         if x.dim() == 2:
             x = x.unsqueeze(1)
         if x.shape[-1] < self.min_length:
@@ -225,25 +131,70 @@ class SpectrumNet(nn.Module):
         return x
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
-        """Penultimate embedding, the input of ``classifier``."""
+        """Penultimate embedding, the input of ``classifier``.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n_points) or (batch, 1, n_points)
+            Spectra.
+
+        Returns
+        -------
+        embedding : Tensor of shape (batch, embedding_dim)
+            The output of ``neck``.
+        """
         return self.neck(self.features(self.pad(x)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class logits of shape (batch, n_classes)."""
+        """Class logits.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n_points) or (batch, 1, n_points)
+            Spectra.
+
+        Returns
+        -------
+        logits : Tensor of shape (batch, n_classes)
+            The output of ``classifier`` on the embedding.
+        """
         return self.classifier(self.embed(x))
 
     def feature_layers(self) -> list[nn.Module]:
-        """The modules kept frozen by ``freeze="features"`` when fine-tuning."""
+        """The modules kept frozen by ``freeze="features"`` when fine-tuning.
+
+        Returns
+        -------
+        modules : list of torch.nn.Module
+            The feature extractor (``features``).
+        """
         return [self.features]
 
     def body_layers(self) -> list[nn.Module]:
-        """Every top-level module but the output layer (``freeze="all"``)."""
+        """Every top-level module but the output layer (``freeze="all"``).
+
+        Returns
+        -------
+        modules : list of torch.nn.Module
+            The children of the net other than ``classifier``.
+        """
         return [m for m in self.children() if m is not self.classifier]
 
     def new_classifier(self, n_classes: int) -> nn.Module:
         """A fresh output layer for ``n_classes`` (fine-tuning to new labels).
 
         Of the kind of the present one: linear, or cosine with its scale.
+
+        Parameters
+        ----------
+        n_classes : int
+            Number of outputs of the new layer.
+
+        Returns
+        -------
+        layer : torch.nn.Module
+            A :class:`torch.nn.Linear` or :class:`CosineLinear` from
+            ``embedding_dim`` features to ``n_classes``.
         """
         if isinstance(self.classifier, CosineLinear):
             return CosineLinear(self.embedding_dim, n_classes, self.classifier.scale)
@@ -271,7 +222,7 @@ class SpectrumNet(nn.Module):
             raise ValueError(
                 f"{type(self).__name__}'s output layer is not one linear layer on "
                 "the embedding (late fusion); a cosine output layer needs one: "
-                "use output_layer='linear' or another fusion"
+                "keep the linear output layer, or use a fusion other than 'late'"
             )
         self.classifier = CosineLinear(self.embedding_dim, self.n_classes, scale)
 
@@ -322,7 +273,20 @@ class SpectrumNet(nn.Module):
         return True
 
     def augmentation(self, augment: nn.Module) -> nn.Module:
-        """The training augmentation as applied to this net's input (all of it)."""
+        """The training augmentation as applied to this net's input.
+
+        Parameters
+        ----------
+        augment : torch.nn.Module
+            The augmentation of a batch of spectra, e.g.
+            :class:`SpectrumAugment`.
+
+        Returns
+        -------
+        augmentation : torch.nn.Module
+            ``augment`` itself: this net's whole input is one spectrum
+            (:class:`FusionNet` applies it to each spectrum block instead).
+        """
         return augment
 
     @property
@@ -335,6 +299,16 @@ class SpectrumNet(nn.Module):
 
         Earlier freezing is undone first, so the frozen set is exactly
         ``modules``; an empty list unfreezes the whole net.
+
+        Parameters
+        ----------
+        modules : sequence of torch.nn.Module
+            Submodules of this net (the net itself included) to freeze.
+
+        Raises
+        ------
+        ValueError
+            Where one of ``modules`` is not a module of this net.
         """
         names = {id(m): name for name, m in self.named_modules()}
         missing = [m for m in modules if id(m) not in names]
@@ -349,44 +323,20 @@ class SpectrumNet(nn.Module):
         self.train(self.training)
 
     def train(self, mode: bool = True):
-        """Set training mode; frozen modules stay in eval mode."""
+        """Set training mode; frozen modules stay in eval mode.
+
+        Parameters
+        ----------
+        mode : bool, default=True
+            Training mode (True) or eval mode (False).
+
+        Returns
+        -------
+        self : SpectrumNet
+            This net.
+        """
         super().train(mode)
         for name in getattr(self, "frozen_modules", ()):
             # nn.Module's own train: a frozen whole net ("") must not recurse
             nn.Module.train(self.get_submodule(name), False)
         return self
-
-
-def dropout_neck(units, dropout: float):
-    """Neck maker of AlexNet: flatten, then dropout, linear and ReLU per unit."""
-    units = positive_ints("dense_units", units, allow_empty=True)
-
-    def make(n_flat: int, n_channels: int):
-        layers: list[nn.Module] = [nn.Flatten()]
-        n_in = n_flat
-        for n_out in units:
-            layers += [nn.Dropout(dropout), nn.Linear(n_in, n_out), nn.ReLU()]
-            n_in = n_out
-        return nn.Sequential(*layers), n_in
-
-    return make
-
-
-def flatten_neck(
-    units,
-    dropout: float,
-    activation: type = nn.ReLU,
-    norm: bool = True,
-):
-    """Neck maker: flatten, then one dense block per entry of ``units``."""
-    units = positive_ints("dense_units", units, allow_empty=True)
-
-    def make(n_flat: int, n_channels: int):
-        layers: list[nn.Module] = [nn.Flatten()]
-        n_in = n_flat
-        for n_out in units:
-            layers.append(dense_block(n_in, n_out, dropout, activation, norm))
-            n_in = n_out
-        return nn.Sequential(*layers), n_in
-
-    return make

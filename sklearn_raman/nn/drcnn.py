@@ -169,11 +169,36 @@ class DRCNN(SpectrumNet):
         self._build_head(flatten_neck(dense_units, dropout))
 
     def level_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits of every recursion level, shape (recursions, batch, n_classes)."""
+        """Logits of every recursion level.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n_points) or (batch, 1, n_points)
+            Spectra.
+
+        Returns
+        -------
+        level_logits : Tensor of shape (recursions, batch, n_classes)
+            The prediction of each level output through the shared
+            reconstruction and exportation layers.
+        """
         return self.forward_with_levels(x)[1]
 
     def forward_with_levels(self, x: torch.Tensor):
-        """Final logits and the logits of every level, sharing one feature pass."""
+        """Final logits and the logits of every level, sharing one feature pass.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, n_points) or (batch, 1, n_points)
+            Spectra.
+
+        Returns
+        -------
+        logits : Tensor of shape (batch, n_classes)
+            The output of the net, as :meth:`forward`.
+        level_logits : Tensor of shape (recursions, batch, n_classes)
+            The logits of every recursion level, as :meth:`level_logits`.
+        """
         f = self.features
         levels = f.levels(self.pad(x))
         head = lambda z: self.classifier(self.neck(f.reconstruction(z)))  # noqa: E731

@@ -57,12 +57,29 @@ class CosineLinear(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """Scaled cosines of shape (batch, out_features)."""
+        """Scaled cosines of the embeddings with the class weights.
+
+        Parameters
+        ----------
+        z : Tensor of shape (batch, in_features)
+            Embeddings.
+
+        Returns
+        -------
+        logits : Tensor of shape (batch, out_features)
+            ``scale`` times the cosine of each embedding with each class weight.
+        """
         weight = F.normalize(self.weight, dim=1).to(z.dtype)
         return self.scale * F.normalize(z, dim=1) @ weight.T
 
     def extra_repr(self) -> str:
-        """Sizes and scale, for ``print(net)``."""
+        """Sizes and scale, for ``print(net)``.
+
+        Returns
+        -------
+        text : str
+            ``in_features``, ``out_features`` and ``scale`` as keyword pairs.
+        """
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"scale={self.scale:g}"

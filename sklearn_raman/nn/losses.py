@@ -57,7 +57,22 @@ class SpectrumLoss(nn.Module):
         )
 
     def forward(self, output, target: torch.Tensor) -> torch.Tensor:
-        """Loss of ``output`` (logits or (logits, level_logits)) against ``target``."""
+        """Loss of the network's output against the labels.
+
+        Parameters
+        ----------
+        output : Tensor of shape (batch, n_classes) or tuple of Tensor
+            Logits, or ``(logits, level_logits)`` with ``level_logits`` of
+            shape (levels, batch, n_classes).
+        target : Tensor of shape (batch,)
+            Encoded labels, ``0 .. n_classes - 1``.
+
+        Returns
+        -------
+        loss : Tensor
+            The mean cross-entropy (a scalar), the levels' one mixed in with
+            weight ``alpha``.
+        """
         if isinstance(output, tuple):
             logits, levels = output
             loss = self._ce(logits, target)
