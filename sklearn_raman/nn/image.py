@@ -58,8 +58,8 @@ class SpectrumImageNet(SpectrumNet):
     :class:`LeNet2D`, :class:`AlexNet2D`, :class:`VGG2D` and :class:`ResNet2D`
     are this net with the backbones of :mod:`sklearn_raman.nn.backbones`; a
     subclass whose ``__init__`` ends in ``**encoder`` gets the encoder's
-    parameters listed in its signature, and in its docstring in place of an
-    ``ENCODER_PARAMETERS`` line (from :class:`SpectrumEncoder`'s).
+    parameters listed in its signature and, where its docstring holds the
+    placeholder line, in its docstring (from :class:`SpectrumEncoder`'s).
 
     Parameters
     ----------
