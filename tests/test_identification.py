@@ -137,7 +137,6 @@ def test_resampler_names_the_spectra_without_a_common_range():
 
 
 def test_an_identifier_is_a_classifier_in_pipelines_and_skops(minerals, tmp_path):
-    from sklearn.base import clone
 
     from sklearn_raman import persistence
 
@@ -152,4 +151,77 @@ def test_an_identifier_is_a_classifier_in_pipelines_and_skops(minerals, tmp_path
     path = tmp_path / "identifier.skops"
     persistence.dump(identifier, path)  # the estimator itself, trusted as such
     np.testing.assert_array_equal(persistence.load(path).predict(queries), verdicts)
-    assert clone(identifier).get_params()["model"] == "library"
+
+
+def test_a_loaded_identifier_keeps_its_parameters_and_refits(minerals, tmp_path):
+    from sklearn.base import clone
+
+    references, y, queries, _ = minerals
+    identifier = SpectrumIdentifier(
+        KNeighborsClassifier(3), unknown_recall=1.0, cv=3, random_state=7
+    ).fit(references, y)
+    assert (
+        identifier.threshold_
+        <= identifier.pipeline_[-1]
+        .score_samples(identifier.pipeline_[:-1].transform(references))
+        .min()
+    )  # unknown_recall=1.0: every reference accepted in cross-fitting
+    path = tmp_path / "knn.skops"
+    identifier.save(path)
+    loaded = SpectrumIdentifier.load(path)
+    assert loaded.get_params()["cv"] == 3 and loaded.random_state == 7
+    assert isinstance(loaded.model, KNeighborsClassifier)
+    refit = clone(loaded).fit(references, y)
+    np.testing.assert_array_equal(refit.predict(queries), loaded.predict(queries))
+
+
+def test_groups_and_baseline_reach_the_model(minerals):
+    references, y, _, _ = minerals
+    groups = np.arange(len(y)) // 2  # pairs of spectra: one sample each
+    identifier = SpectrumIdentifier(model="library", baseline="arpls").fit(
+        references, y, groups=groups
+    )
+    open_set = identifier.pipeline_[-1]
+    assert open_set.grouped_calibration_
+    native = identifier.pipeline_.named_steps["onnativeaxis"]
+    assert native.transformer[-1].method == "arpls"
+    ungrouped = SpectrumIdentifier(model="library").fit(references, y)
+    assert not ungrouped.pipeline_[-1].grouped_calibration_
+
+
+def test_settings_that_would_be_lost_are_refused(minerals):
+    references, y, queries, _ = minerals
+    with pytest.raises(ValueError, match="apply to a model given by name"):
+        SpectrumIdentifier(LinearSVC(), training={"max_epochs": 3}).fit(references, y)
+    with pytest.raises(ValueError, match="not a deep network"):
+        SpectrumIdentifier(LinearSVC(), init_from="enc.safetensors").fit(references, y)
+    with pytest.raises(ValueError, match="give device as the identifier's own"):
+        SpectrumIdentifier("recommended", training={"device": "cpu"}).fit(references, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        SpectrumIdentifier(model="library").fit(references, y[:5])
+    identifier = SpectrumIdentifier(model="library").fit(references, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        identifier.identify(queries, names=["a.txt"])
+
+
+def test_fit_under_metadata_routing(minerals):
+    import sklearn
+
+    references, y, _, _ = minerals
+    with sklearn.config_context(enable_metadata_routing=True):
+        identifier = SpectrumIdentifier(model="library").fit(
+            references, y, groups=np.arange(len(y))
+        )
+    assert identifier.pipeline_[-1].grouped_calibration_
+
+
+def test_match_plots_leave_the_pyplot_backend_alone(minerals, tmp_path):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from sklearn_raman.identification import save_match_plots
+
+    references, y, queries, _ = minerals
+    identifier = SpectrumIdentifier(model="library").fit(references, y)
+    backend = plt.get_backend()
+    paths = save_match_plots(identifier, identifier.identify(queries[:3]), tmp_path)
+    assert [p.exists() and p.stat().st_size > 1000 for p in paths] == [True] * 3
+    assert plt.get_backend() == backend

@@ -348,3 +348,18 @@ def test_skops_load_names_a_bad_file(tmp_path):
     (tmp_path / "model.skops").write_text("not a zip")
     with pytest.raises(ValueError, match="model.skops is not a skops model file"):
         persistence.load(tmp_path / "model.skops")
+
+
+def test_a_file_of_an_older_version_without_newer_parameters_loads(data, tmp_path):
+    # a model saved before callbacks= existed holds no such parameter: it
+    # loads with the parameter's default and predicts as it did
+    X_train, X_test, y_train = data
+    model = CLASSIFIERS[0]._create_test_instance(max_epochs=2).fit(X_train, y_train)
+    state = model.__getstate__()
+    del state["callbacks"]
+    old = type(model).__new__(type(model))
+    old.__setstate__(state)
+    assert old.callbacks is None
+    np.testing.assert_array_equal(
+        old.predict_proba(X_test), model.predict_proba(X_test)
+    )

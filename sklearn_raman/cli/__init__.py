@@ -63,7 +63,5 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    command = importlib.import_module(f".{args.command}", __name__)
-    if args.command == "benchmark":
-        return command.run(args, argv)
-    return command.run(args)
+    args.argv = argv  # the command line as given (benchmark records it)
+    return importlib.import_module(f".{args.command}", __name__).run(args)

@@ -36,16 +36,23 @@ def add_label_from(group) -> None:
     )
 
 
+DATA_HELP = (
+    "folder of spectrum files (one subfolder per class), or a table of spectra "
+    "(one per column or per row, labelled in the table)"
+)
+
+
+def add_folder(group) -> None:
+    """``--data PATH`` (required) and ``--label-from``: a reference folder."""
+    group.add_argument("--data", metavar="FOLDER", required=True, help=DATA_HELP)
+    add_label_from(group)
+
+
 def add_source(group, *, required: bool, subset: int) -> None:
     """``--rruff NPZ | --data PATH`` and ``--subset``, ``--label-from``."""
     source = group.add_mutually_exclusive_group(required=required)
     source.add_argument("--rruff", metavar="NPZ", help="path of rruff_sang2021.npz")
-    source.add_argument(
-        "--data",
-        metavar="PATH",
-        help="folder of spectrum files (one subfolder per class), or a table of "
-        "spectra (one per column or per row, labelled in the table)",
-    )
+    source.add_argument("--data", metavar="PATH", help=DATA_HELP)
     group.add_argument(
         "--subset",
         type=int,
@@ -95,13 +102,16 @@ def add_training(group) -> None:
     )
 
 
-def add_device(group, *, seed: bool = True) -> None:
-    """``--device`` (and ``--seed``)."""
+def add_device(group) -> None:
+    """``--device``."""
     group.add_argument(
         "--device", default="auto", help="auto (CUDA if available), cpu, cuda"
     )
-    if seed:
-        group.add_argument("--seed", type=int, default=0, help="random seed")
+
+
+def add_seed(group) -> None:
+    """``--seed``: of the models, the splits and the cross-fitting."""
+    group.add_argument("--seed", type=int, default=0, help="random seed")
 
 
 def add_model(group, *, default: str) -> None:

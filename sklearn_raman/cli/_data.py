@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from ..datasets import load_rruff_sang2021, read_spectra
-from ..identification import axis_kind
+from ..identification._checks import axis_kind
 from ..preprocessing import MinMaxPerSpectrum, SpectrumResampler, native_steps
 
 

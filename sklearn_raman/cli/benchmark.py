@@ -71,7 +71,7 @@ def add_parser(sub) -> None:
         "40 epochs, patience 10); 'recommended' always trains with its own",
     )
     _args.add_training(models)
-    _args.add_device(models, seed=False)
+    _args.add_device(models)
 
     protocol = bench.add_argument_group("protocol")
     protocol.add_argument(
@@ -90,7 +90,7 @@ def add_parser(sub) -> None:
         "(more test spectra of unseen classes)",
     )
     protocol.add_argument("--repeats", type=int, default=3)
-    protocol.add_argument("--seed", type=int, default=0, help="random seed")
+    _args.add_seed(protocol)
     protocol.add_argument(
         "--n-jobs", type=int, default=None, help="runs in parallel (joblib)"
     )
@@ -161,7 +161,7 @@ def _write(out: Path, records, table: str, header: str) -> None:
     print(f"wrote {', '.join(str(out / w) for w in written)}")
 
 
-def run(args, argv: list[str]) -> int:
+def run(args) -> int:
     """Run the comparison the arguments describe; print (and write) the table."""
     from ..benchmark import CPU_RECIPE, PAPER_RECIPE, make_models, run_benchmark
     from ..benchmark import summarize as summarise
@@ -206,7 +206,7 @@ def run(args, argv: list[str]) -> int:
         header = (
             f"Data: {description}: {X.shape[0]} spectra, {X.shape[1]} points, "
             f"{n_classes} classes.\n\nCommand: `python -m sklearn_raman "
-            f"{' '.join(argv)}`; "
+            f"{' '.join(args.argv)}`; "
             f"{platform.processor() or platform.machine()}, {elapsed:.0f} s."
         )
         _write(Path(args.out), records, table, header)

@@ -32,6 +32,7 @@ def add_parser(sub) -> None:
     _args.add_model(model, default="recommended")
     _args.add_training(model)
     _args.add_device(model)
+    _args.add_seed(model)
     output = pre.add_argument_group("output")
     output.add_argument("--out", metavar="ENCODER.safetensors", required=True)
 
@@ -55,9 +56,9 @@ def _load(args):
 
 def run(args) -> int:
     """Pre-train ``--model`` on the library and write its weights and grid."""
+    from .._recipes import PRETRAINING
     from ..benchmark import make_models
     from ..neural import SpectrumNetClassifier, pretrain
-    from ..neural._pretrain import PRETRAINING
 
     started = time.perf_counter()
     # pre-training's own recipe unless the command line says otherwise

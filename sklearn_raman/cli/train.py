@@ -22,8 +22,7 @@ def add_parser(sub) -> None:
         "and calibrate its unknown threshold; write a skops model file.",
     )
     data = train.add_argument_group("data")
-    data.add_argument("--data", metavar="FOLDER", required=True)
-    _args.add_label_from(data)
+    _args.add_folder(data)
     grid = train.add_argument_group("grid")
     _args.add_grid(grid)
     model = train.add_argument_group("model")
@@ -53,6 +52,7 @@ def add_parser(sub) -> None:
     training = train.add_argument_group("training")
     _args.add_training(training)
     _args.add_device(training)
+    _args.add_seed(training)
     output = train.add_argument_group("output")
     output.add_argument("--out", metavar="MODEL.skops", required=True)
 

@@ -13,17 +13,8 @@ The Python API under ``python -m sklearn_raman train`` and ``identify``::
     result.to_frame()                                # verdict, matches, set
 """
 
-from ._checks import MIN_COVERAGE, axis_kind
-from ._identifier import BUNDLE_KEYS, SpectrumIdentifier
-from ._plots import AXIS_LABELS, save_match_plots
+from ._identifier import SpectrumIdentifier
+from ._plots import save_match_plots
 from ._result import IdentificationResult
 
-__all__ = [
-    "AXIS_LABELS",
-    "BUNDLE_KEYS",
-    "IdentificationResult",
-    "MIN_COVERAGE",
-    "SpectrumIdentifier",
-    "axis_kind",
-    "save_match_plots",
-]
+__all__ = ["IdentificationResult", "SpectrumIdentifier", "save_match_plots"]

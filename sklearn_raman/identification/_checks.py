@@ -47,7 +47,7 @@ def axis_kind(metadata, names, what: str) -> str | None:
 
     Examples
     --------
-    >>> from sklearn_raman.identification import axis_kind
+    >>> from sklearn_raman.identification._checks import axis_kind
     >>> axis_kind([{"x_kind": "raman_shift"}, {}], ["a.spc", "b.txt"], "refs")
     'raman_shift'
     """

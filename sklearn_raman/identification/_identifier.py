@@ -9,16 +9,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
-from .. import __version__
 from ..open_set import SCORES, OpenSetClassifier
 from ..preprocessing import MinMaxPerSpectrum, SpectrumResampler, native_steps
 from ._checks import _check_cover, _unpack, axis_kind, check_queries
+from ._io import load_bundle, save_bundle, set_fitted
 from ._result import IdentificationResult
-
-#: what a model file written by :meth:`SpectrumIdentifier.save` holds
-BUNDLE_KEYS = ("pipeline", "reference_spectra", "grid", "classes", "x_kind")
 
 
 class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
@@ -114,7 +115,7 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         "start": [Real, None],
         "stop": [Real, None],
         "step": [Interval(Real, 0, None, closed="neither"), None],
-        "unknown_recall": [Interval(Real, 0, 1, closed="neither")],
+        "unknown_recall": [Interval(Real, 0, 1, closed="right")],
         "novelty_score": [StrOptions({"auto", *SCORES})],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "init_from": [str, os.PathLike, None],
@@ -157,19 +158,37 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         overrides = dict(self.training or {})
         if self.init_from is not None:
             overrides["init_from"] = str(self.init_from)
-        if not isinstance(self.model, str):
-            model = clone(self.model)
-            if "init_from" in overrides:
-                model.set_params(init_from=overrides["init_from"])
-            return model
-        from ..benchmark import make_models
+        if isinstance(self.model, str):
+            from ..benchmark import make_models
 
-        return make_models(
-            [self.model],
-            overrides=overrides,
-            device=self.device,
-            random_state=self.random_state,
-        )[self.model]
+            for key in ("device", "random_state"):
+                if key in overrides:
+                    raise ValueError(
+                        f"training={{{key!r}: ...}}: give {key} as the "
+                        f"identifier's own parameter ({key}=...)"
+                    )
+            return make_models(
+                [self.model],
+                overrides=overrides,
+                device=self.device,
+                random_state=self.random_state,
+            )[self.model]
+        # an estimator is used as the user set it up: nothing is set behind
+        # their back, and settings that would be lost are refused
+        if self.training or self.device != "auto":
+            raise ValueError(
+                "training= and device= apply to a model given by name; set them "
+                f"on the {type(self.model).__name__} given as model"
+            )
+        model = clone(self.model)
+        if self.init_from is not None:
+            if "init_from" not in model.get_params():
+                raise ValueError(
+                    f"init_from: {type(self.model).__name__} is not a deep "
+                    "network and cannot start from pre-trained weights"
+                )
+            model.set_params(init_from=str(self.init_from))
+        return model
 
     def _grid(self, spectra, names):
         start, stop, step = self.start, self.stop, self.step
@@ -219,47 +238,47 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
                 "None: give the materials (or what read_spectra returns)"
             )
         y = column_or_1d(y, warn=True)
+        check_consistent_length(spectra, y, groups, names)
         names = [f"spectrum {i}" for i in range(len(y))] if names is None else names
-        classes, counts = np.unique(y, return_counts=True)
+        classes = np.unique(y)
         if len(classes) < 2:
             raise ValueError(
                 f"the references hold spectra of {len(classes)} class; a model "
                 "needs at least 2 (one subfolder per material)"
             )
         self.x_kind_ = axis_kind(metadata, names, "references") or x_kind
+        estimator = self._estimator()  # its settings checked before any file
         start, stop, step = self._grid(spectra, names)
-        cv = int(min(self.cv, counts.min())) if counts.min() >= 2 else 2
+        resampler = SpectrumResampler(start=start, stop=stop, step=step)
         open_set = OpenSetClassifier(
-            self._estimator(),
+            estimator,
             novelty_score=self.novelty_score,
             target_recall=self.unknown_recall,
-            cv=cv,
+            cv=self.cv,
             random_state=self.random_state,
         )
-        pipeline = make_pipeline(
-            *native_steps(self.baseline),
-            SpectrumResampler(start=start, stop=stop, step=step),
-            MinMaxPerSpectrum(),
-            open_set,
-        )
-        pipeline.fit(
-            spectra,
-            y,
-            spectrumresampler__names=names,
-            opensetclassifier__groups=groups,
-        )
-        self._set_fitted(
+        # step by step rather than Pipeline.fit(step__param=...), which
+        # metadata routing (sklearn.set_config(enable_metadata_routing=True))
+        # refuses
+        native = native_steps(self.baseline)
+        X = spectra
+        for step in native:
+            X = step.fit_transform(X, y)
+        X = resampler.fit_transform(X, y, names=names)
+        normaliser = MinMaxPerSpectrum()
+        X = normaliser.fit_transform(X, y)
+        open_set.fit(X, y, groups=groups)
+        pipeline = make_pipeline(*native, resampler, normaliser, open_set)
+        set_fitted(
+            self,
             pipeline,
-            reference_spectra=None,
+            reference_spectra=np.stack([X[y == c].mean(axis=0) for c in classes]),
             x_kind=self.x_kind_,
             n_spectra=len(y),
             trained_on=source,
         )
-        resampler = pipeline.named_steps["spectrumresampler"]
         if hasattr(resampler, "n_features_in_"):  # a 2D X on a shared axis
             self.n_features_in_ = resampler.n_features_in_
-        X = pipeline[:-1].transform(spectra)
-        self.reference_spectra_ = np.stack([X[y == c].mean(axis=0) for c in classes])
         return self
 
     def predict(self, spectra) -> np.ndarray:
@@ -280,23 +299,6 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.predict(_unpack(spectra)[0])
-
-    def _set_fitted(
-        self, pipeline, *, reference_spectra, x_kind, n_spectra, trained_on
-    ):
-        self.pipeline_ = pipeline
-        open_set = pipeline[-1]
-        self.classes_ = open_set.classes_
-        self.grid_ = pipeline.named_steps["spectrumresampler"].grid_
-        self.reference_spectra_ = reference_spectra
-        self.x_kind_ = x_kind
-        self.n_spectra_ = int(n_spectra)
-        self.trained_on_ = trained_on
-        self.threshold_ = float(open_set.threshold_)
-        # files written before novelty_score="auto" hold no novelty_score_
-        self.novelty_score_ = getattr(
-            open_set, "novelty_score_", open_set.novelty_score
-        )
 
     def identify(
         self, spectra, *, names=None, top: int = 5, alpha: float = 0.05
@@ -328,9 +330,9 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         spectra, _, _, names, metadata = _unpack(spectra, names=names)
         if len(spectra) == 0:
             raise ValueError("no spectrum to identify")
-        names = (
-            [f"spectrum {i}" for i in range(len(spectra))] if names is None else names
-        )
+        check_consistent_length(spectra, names)
+        if names is None:
+            names = [f"spectrum {i}" for i in range(len(spectra))]
         check_queries(spectra, names, metadata, self.grid_, self.x_kind_)
         X = self.pipeline_[:-1].transform(spectra)
         found = self.pipeline_[-1].identify(X, top=top, alpha=alpha)
@@ -353,33 +355,20 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
     def save(self, path) -> None:
         """Write the fitted identifier as a skops file (no code runs on load).
 
+        The file holds a dict (the fitted ``pipeline``, ``reference_spectra``,
+        ``classes``, ``grid``, ``x_kind``, the identifier's parameters and what
+        it was built from): what ``python -m sklearn_raman train`` writes.
+
         Parameters
         ----------
         path : str or path-like
             The file to write (``.skops``); its folder is created.
         """
-        from .. import persistence
-
         check_is_fitted(self, "pipeline_")
-        model = self.model if isinstance(self.model, str) else type(self.model).__name__
-        bundle = {
-            "pipeline": self.pipeline_,
-            "reference_spectra": self.reference_spectra_,
-            "classes": self.classes_,
-            "grid": self.grid_,
-            "x_kind": self.x_kind_,
-            "model": model,
-            "n_spectra": self.n_spectra_,
-            "trained_on": self.trained_on_,
-            "sklearn_raman_version": __version__,
-        }
-        folder = os.path.dirname(os.fspath(path))
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        persistence.dump(bundle, path)
+        save_bundle(self, path)
 
     @classmethod
-    def load(cls, path) -> SpectrumIdentifier:
+    def load(cls, path, *, trusted=()) -> SpectrumIdentifier:
         """Read an identifier written by :meth:`save` (or ``train``).
 
         Parameters
@@ -387,27 +376,15 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         path : str or path-like
             A skops file written by :meth:`save` or ``python -m sklearn_raman
             train``.
+        trusted : sequence of str, default=()
+            Further types to trust (e.g. a user's skorch callback of a deep
+            model), as in :func:`sklearn_raman.persistence.load`: only for
+            files from people you trust.
 
         Returns
         -------
         identifier : SpectrumIdentifier
-            Fitted, ready to :meth:`identify`.
+            Fitted, ready to :meth:`identify`, with the parameters it was
+            built with.
         """
-        from .. import persistence
-
-        bundle = persistence.load(path)
-        if not isinstance(bundle, dict) or set(BUNDLE_KEYS) - set(bundle):
-            raise ValueError(
-                f"{path} is not a model written by `python -m sklearn_raman train` "
-                f"or SpectrumIdentifier.save (it holds a {type(bundle).__name__}); "
-                "load it with sklearn_raman.persistence.load"
-            )
-        identifier = cls(model=bundle.get("model", "recommended"))
-        identifier._set_fitted(
-            bundle["pipeline"],
-            reference_spectra=bundle["reference_spectra"],
-            x_kind=bundle["x_kind"],
-            n_spectra=bundle.get("n_spectra", 0),
-            trained_on=bundle.get("trained_on"),
-        )
-        return identifier
+        return load_bundle(cls, path, trusted=trusted)

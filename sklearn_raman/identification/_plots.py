@@ -48,24 +48,29 @@ def save_match_plots(identifier, result, folder) -> list[Path]:
     >>> [p.suffix for p in paths]
     ['.png', '.png']
     """
-    from ..plotting import _pyplot
+    try:  # a Figure of its own: the caller's pyplot backend stays as it is
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "save_match_plots needs matplotlib: pip install 'sklearn_raman[plot]'"
+        ) from exc
+    from .._utils import final_estimator
 
-    plt = _pyplot()
-    plt.switch_backend("Agg")
     X = result.X
     best = result.top_classes[:, 0]
-    model = identifier.pipeline_[-1].estimator_
+    model, head = final_estimator(identifier.pipeline_[-1].estimator_)
     relevance = None
     if hasattr(model, "module_"):  # a CNN: where its evidence for the match lies
         from ..inspection import grad_cam
 
-        relevance = grad_cam(model, X.astype(np.float32), target=best)
+        relevance = grad_cam(model, head(X).astype(np.float32), target=best)
     grid, classes = identifier.grid_, list(identifier.classes_)
     folder = Path(os.fspath(folder))
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     # one figure redrawn: a layout engine per figure would cost more than the plot
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    fig = Figure(figsize=(8, 3.5))
+    ax = fig.subplots()
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9)
     for i in range(len(result)):
         ax.clear()
@@ -92,5 +97,4 @@ def save_match_plots(identifier, result, folder) -> list[Path]:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name))
         paths.append(folder / f"{i:04d}_{safe}.png")
         fig.savefig(paths[-1], dpi=100)
-    plt.close(fig)
     return paths

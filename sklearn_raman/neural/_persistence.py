@@ -11,6 +11,7 @@ is there, else on the CPU.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 
@@ -101,6 +102,11 @@ class WeightsMixin:
 
     def __setstate__(self, state):
         state = dict(state)
+        # a file of an older version lacks the parameters added since: their
+        # defaults (e.g. callbacks=None) are what that version did
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                state.setdefault(name, param.default)
         weights = state.pop(_WEIGHTS, None)
         history = state.pop(_HISTORY, None)
         super().__setstate__(state)

@@ -263,12 +263,15 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         return with_unknown(y_pred, below, self.unknown_label_)
 
     def identify(self, X, top: int = 5, alpha: float | None = 0.05) -> Bunch:
-        """Best matches, known-ness, verdict and prediction set, in one pass.
+        """Best matches, known-ness, verdict and prediction set of each spectrum.
 
-        The class scores are computed once and give the top matches and,
-        where the known-ness score is a function of them (``max_proba`` of the
-        probabilities; ``energy``, ``max_logit``, ``margin`` of the decision
-        scores), the known-ness too; ``verdicts`` equal :meth:`predict`.
+        The final model's class scores are computed once and give the top
+        matches and, where the known-ness score is a function of them
+        (``max_proba`` of the probabilities; ``energy``, ``max_logit``,
+        ``margin`` of the decision scores), the known-ness too; the verdict
+        takes the model's own ``predict`` (one more pass) and the prediction
+        sets the cross-fitted models' probabilities. ``verdicts`` equal
+        :meth:`predict`.
 
         Parameters
         ----------
