@@ -100,11 +100,14 @@ def test_cuda_request_with_cuda_trains_on_cuda(easy):
     import warnings
 
     X_train, X_test, y_train, _ = easy
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no "CUDA is not available" fallback
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         clf = SEResNet1DClassifier._create_test_instance(
             max_epochs=1, device="cuda"
         ).fit(X_train, y_train)
+    # no "CUDA is not available" fallback (other warnings are not this test's)
+    fallback = [w for w in caught if "CUDA is not available" in str(w.message)]
+    assert not fallback, [str(w.message) for w in fallback]
     assert clf.device_ == "cuda" and next(clf.module_.parameters()).is_cuda
     assert clf.predict_proba(X_test).shape == (len(X_test), 4)
 
@@ -768,12 +771,12 @@ def test_joblib_process_workers_split_the_cores():
 
 
 # -- one transfer machinery: init_from and fine_tune --------------------------
-def test_fine_tune_imprints_and_probes_like_init_from(easy, monkeypatch):
+def spy_transfer(monkeypatch):
+    """Record each training stage (epochs, trainable layers, features' mode)
+    and each imprinting (number of spectra)."""
     from sklearn_raman.neural._training import TrainingMixin
     from sklearn_raman.nn import SpectrumNet
 
-    X_train, _, y_train, _ = easy
-    clf = SEResNet1DClassifier._create_test_instance(max_epochs=3).fit(X_train, y_train)
     stages, train = [], TrainingMixin._train
     imprinted, imprint = [], SpectrumNet.imprint
 
@@ -790,6 +793,13 @@ def test_fine_tune_imprints_and_probes_like_init_from(easy, monkeypatch):
 
     monkeypatch.setattr(TrainingMixin, "_train", spy_train)
     monkeypatch.setattr(SpectrumNet, "imprint", spy_imprint)
+    return stages, imprinted
+
+
+def test_fine_tune_imprints_and_probes_like_init_from(easy, monkeypatch):
+    X_train, _, y_train, _ = easy
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=3).fit(X_train, y_train)
+    stages, imprinted = spy_transfer(monkeypatch)
     new_y = np.where(y_train == "gypsum", "gypsum", "other")
     clf.fine_tune(
         X_train, new_y, max_epochs=2, head_init="imprint", frozen_epochs=1, freeze=None
@@ -801,10 +811,52 @@ def test_fine_tune_imprints_and_probes_like_init_from(easy, monkeypatch):
     assert probe == 1 and head == {"classifier"} and not probe_features
     assert tune == 2 and tuned == {"features", "classifier"}
     stages.clear()
-    clf.fine_tune(X_train, new_y, max_epochs=1)  # as before: random, no probe
+    clf.fine_tune(X_train, new_y, max_epochs=1, head_init="random")  # no probe
     assert imprinted == [len(X_train)] and len(stages) == 1
-    with pytest.raises(ValueError, match="head_init must be"):
+    with pytest.raises(ValueError, match="'head_init' parameter of .*fine_tune"):
         clf.fine_tune(X_train, new_y, head_init="zeros")
+
+
+def test_fine_tune_defaults_to_the_estimators_head_init_and_frozen_epochs(
+    easy, monkeypatch
+):
+    X_train, _, y_train, _ = easy
+    clf = SEResNet1DClassifier._create_test_instance(max_epochs=1).fit(X_train, y_train)
+    assert (clf.head_init, clf.frozen_epochs) == ("imprint", 0)  # the defaults
+    stages, imprinted = spy_transfer(monkeypatch)
+    new_y = np.where(y_train == "gypsum", "gypsum", "other")
+
+    def tune(**kwargs):
+        stages.clear()
+        imprinted.clear()
+        clf.fine_tune(X_train, new_y, max_epochs=1, **kwargs)
+        return len(imprinted), [epochs for epochs, *_ in stages]
+
+    # not given: the estimator's own parameters (imprint, no probe by default)
+    assert tune() == (1, [1])
+    clf.set_params(head_init="random", frozen_epochs=2)
+    assert tune() == (0, [2, 1])
+    # given: the argument wins over the parameter, either way
+    assert tune(head_init="imprint", frozen_epochs=0) == (1, [1])
+    clf.set_params(head_init="imprint", frozen_epochs=0)
+    assert tune(head_init="random", frozen_epochs=3) == (0, [3, 1])
+    # any integral type, numpy's included; a bool is not a number of epochs
+    assert tune(frozen_epochs=np.int64(1)) == (1, [1, 1])
+    classes = clf.classes_
+    for bad in [True, False, -1, 1.5, "2"]:
+        with pytest.raises(
+            ValueError, match="'frozen_epochs' parameter of .*fine_tune"
+        ):
+            clf.fine_tune(X_train, y_train, frozen_epochs=bad)
+    with pytest.raises(ValueError, match="freeze must be"):
+        clf.fine_tune(X_train, y_train, freeze=["features"])
+    assert clf.classes_ is classes  # refused before anything changed
+    # the estimator's own parameter is held to the same rule, in fit too
+    clf.set_params(frozen_epochs=True)
+    with pytest.raises(ValueError, match="'frozen_epochs' .* not a bool"):
+        clf.fine_tune(X_train, new_y)
+    with pytest.raises(ValueError, match="'frozen_epochs' .* not a bool"):
+        clf.fit(X_train, y_train)
 
 
 def test_freeze_means_one_thing():

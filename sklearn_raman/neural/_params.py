@@ -179,7 +179,8 @@ TRAINING_DOCS = {
     ),
     "frozen_epochs": (
         "int",
-        "With ``init_from``: epochs that train only the new output layer on the "
+        "With ``init_from`` (and in :meth:`fine_tune` unless it is given its "
+        "own): epochs that train only the new output layer on the "
         "pre-trained features (kept frozen, batch-norm statistics included) "
         "before the whole network is trained for ``max_epochs`` (linear probe, "
         "then fine-tuning). ``history_`` holds the second stage; ``max_time`` "
@@ -187,7 +188,8 @@ TRAINING_DOCS = {
     ),
     "head_init": (
         '{"imprint", "random"}',
-        'With ``init_from``: how the new output layer starts. ``"imprint"``: '
+        "With ``init_from`` (and in :meth:`fine_tune` unless it is given its "
+        'own): how the new output layer starts. ``"imprint"``: '
         "from the class means of the pre-trained embeddings of the training "
         "spectra (weight imprinting, see "
         ":meth:`~sklearn_raman.nn.SpectrumNet.imprint`), so training starts "
@@ -196,7 +198,7 @@ TRAINING_DOCS = {
         "layer: 0.844 top-1 against 0.835 from a random layer and 0.829 from "
         'scratch; see ``docs/benchmarks.md``); ``"random"``: a random layer. '
         "Late fusion, whose output layer is not one linear layer, always starts "
-        "at random. Without ``init_from``: not used.",
+        "at random. Otherwise: not used.",
     ),
     "output_layer": (
         '{"linear", "cosine"}',

@@ -7,7 +7,10 @@ through :meth:`TransferMixin._transfer`: the new layer starts at random or
 imprinted (:func:`start_head`), optionally a first stage trains it alone on
 frozen features (``frozen_epochs``), then the network trains with the layers
 of ``freeze`` kept fixed. What "frozen" means is decided once, in
-:func:`freeze_layers`.
+:func:`freeze_layers`; which layers may be frozen is checked once, in
+:func:`check_freeze`; ``head_init`` and ``frozen_epochs`` are validated once,
+in :meth:`TransferMixin._transfer_params`, for both (``fine_tune``'s own
+arguments default to the estimator's parameters).
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from __future__ import annotations
 import copy
 
 import torch
+from sklearn.utils._param_validation import (
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ..nn import SpectrumNet
@@ -22,7 +29,12 @@ from ._device import draw_seed, seeded_torch, torch_threads
 from ._persistence import load_encoder
 
 FREEZE = ("features", "all", None)
-HEAD_INIT = ("imprint", "random")
+
+
+def check_freeze(which) -> None:
+    """Raise ``ValueError`` unless ``which`` names layers to freeze (:data:`FREEZE`)."""
+    if not (which is None or (isinstance(which, str) and which in FREEZE)):
+        raise ValueError(f"freeze must be 'features', 'all' or None; got {which!r}")
 
 
 def freeze_layers(net: SpectrumNet, which: str | None) -> None:
@@ -34,8 +46,7 @@ def freeze_layers(net: SpectrumNet, which: str | None) -> None:
     dropout all stay as they were. ``"features"``: the convolutional feature
     extractor; ``"all"``: everything but the output layer; None: nothing.
     """
-    if which not in FREEZE:
-        raise ValueError(f"freeze must be 'features', 'all' or None; got {which!r}")
+    check_freeze(which)
     layers = {"features": net.feature_layers, "all": net.body_layers}
     net.freeze(layers[which]() if which else [])
 
@@ -46,10 +57,9 @@ def start_head(net: SpectrumNet, X, y, how: str, *, n_threads=None) -> None:
     ``"imprint"``: from the class means of the embeddings of ``X`` (see
     :meth:`~sklearn_raman.nn.SpectrumNet.imprint`; late fusion, whose output
     layer is not one layer on the embedding, stays random); ``"random"``: as
-    it is.
+    it is. ``how`` is validated by the caller
+    (:meth:`TransferMixin._transfer_params`).
     """
-    if how not in HEAD_INIT:
-        raise ValueError(f"head_init must be 'imprint' or 'random'; got {how!r}")
     if how == "imprint":
         with torch_threads(n_threads):
             net.imprint(torch.as_tensor(X), torch.as_tensor(y))
@@ -57,6 +67,30 @@ def start_head(net: SpectrumNet, X, y, how: str, *, n_threads=None) -> None:
 
 class TransferMixin:
     """Transfer learning of :class:`~sklearn_raman.neural.SpectrumNetClassifier`."""
+
+    def _transfer_params(self, head_init=None, frozen_epochs=None):
+        """``head_init`` and ``frozen_epochs``, validated: given, or the estimator's.
+
+        The one validation of both, for ``fit`` (the estimator's parameters)
+        and ``fine_tune`` (its arguments; None: the estimator's parameter):
+        the estimator's own constraints, and ``frozen_epochs`` not a bool
+        (which the ``Integral`` constraint lets through).
+        """
+        own = type(self).__name__
+        values = {}
+        for name, given in [("head_init", head_init), ("frozen_epochs", frozen_epochs)]:
+            caller = own if given is None else f"{own}.fine_tune"
+            value = getattr(self, name) if given is None else given
+            validate_parameter_constraints(
+                {name: self._parameter_constraints[name]}, {name: value}, caller
+            )
+            if name == "frozen_epochs" and isinstance(value, bool):
+                raise InvalidParameterError(
+                    f"The {name!r} parameter of {caller} must be an int in the "
+                    f"range [0, inf), not a bool. Got {value!r} instead."
+                )
+            values[name] = value
+        return values["head_init"], values["frozen_epochs"]
 
     def _transfer(self, net, X, y, *, seed, head_init, frozen_epochs, which, **train):
         """Train ``net``, whose output layer is new, from its learnt features."""
@@ -72,10 +106,11 @@ class TransferMixin:
 
     def _fit_network(self, net, X, y, *, seed: int) -> None:
         """``fit``'s training: from scratch, or from the file ``init_from``."""
+        head_init, frozen_epochs = self._transfer_params()
         if self.init_from is None:
-            if self.frozen_epochs:
+            if frozen_epochs:
                 raise ValueError(
-                    f"frozen_epochs={self.frozen_epochs} trains the output layer "
+                    f"frozen_epochs={frozen_epochs} trains the output layer "
                     "on pre-trained features first; it needs init_from (a "
                     "weights file)"
                 )
@@ -87,8 +122,8 @@ class TransferMixin:
             X,
             y,
             seed=seed,
-            head_init=self.head_init,
-            frozen_epochs=self.frozen_epochs,
+            head_init=head_init,
+            frozen_epochs=frozen_epochs,
             which=None,
         )
 
@@ -100,8 +135,8 @@ class TransferMixin:
         freeze: str | None = "features",
         max_epochs: int | None = None,
         lr: float | None = None,
-        head_init: str = "random",
-        frozen_epochs: int = 0,
+        head_init: str | None = None,
+        frozen_epochs: int | None = None,
     ):
         """Retrain on a new label set, keeping the learnt feature extractor.
 
@@ -129,14 +164,15 @@ class TransferMixin:
             Epochs of fine-tuning (None: ``max_epochs``).
         lr : float, default=None
             Learning rate of fine-tuning (None: ``lr``).
-        head_init : {"random", "imprint"}, default="random"
-            How the new output layer starts: at random, or imprinted from the
-            class means of the embeddings of ``X`` (a nearest-class-mean start,
-            as ``head_init`` of the estimator does for ``init_from``).
-        frozen_epochs : int, default=0
+        head_init : {"imprint", "random"} or None, default=None
+            How the new output layer starts: imprinted from the class means of
+            the embeddings of ``X`` (a nearest-class-mean start), or at random.
+            None: the estimator's ``head_init`` (``"imprint"`` by default), the
+            start ``init_from`` gives too.
+        frozen_epochs : int or None, default=None
             Epochs that first train the new output layer alone, everything
-            else frozen (as ``frozen_epochs`` of the estimator), before the
-            ``max_epochs`` with ``freeze``.
+            else frozen, before the ``max_epochs`` with ``freeze``. None: the
+            estimator's ``frozen_epochs`` (0 by default: no such stage).
 
         Returns
         -------
@@ -152,17 +188,16 @@ class TransferMixin:
         ...                     n_points=128, random_state=0)
         >>> clf = CompactResNet1DClassifier(max_epochs=3, random_state=0).fit(X, y)
         >>> pairs = np.where(y < 2, "first", "second")
-        >>> clf.fine_tune(X, pairs, max_epochs=2, head_init="imprint").classes_
+        >>> clf.fine_tune(X, pairs, max_epochs=2).classes_  # imprinted head
+        array(['first', 'second'], dtype='<U6')
+        >>> clf.fine_tune(X, pairs, max_epochs=2, head_init="random",
+        ...               frozen_epochs=1).classes_
         array(['first', 'second'], dtype='<U6')
         """
         check_is_fitted(self, "net_")
         self._validate_params()
-        if freeze not in FREEZE:
-            raise ValueError(
-                f"freeze must be 'features', 'all' or None; got {freeze!r}"
-            )
-        if not (isinstance(frozen_epochs, int) and frozen_epochs >= 0):
-            raise ValueError(f"frozen_epochs must be an int >= 0; got {frozen_epochs}")
+        check_freeze(freeze)
+        head_init, frozen_epochs = self._transfer_params(head_init, frozen_epochs)
         X, y = self._validate_input(X, y, reset=False)
         encoder, y_enc = self._check_targets(y)
         seed = draw_seed(self.random_state)
