@@ -225,8 +225,9 @@ def test_encoder_parameters_are_declared_once(spectra):
         ResNet2DClassifier,
         VGG2DClassifier,
     )
-    from sklearn_raman.nn import SpectrumImageNet
-    from sklearn_raman.preprocessing._image import ENCODER_PARAMS
+    from sklearn_raman._encoder import ENCODER_PARAMS, encoder_entries
+    from sklearn_raman.nn import VGG2D, AlexNet2D, LeNet2D, ResNet2D, SpectrumImageNet
+    from sklearn_raman.preprocessing._image import ENCODER_CONSTRAINTS
 
     encoder = inspect.signature(SpectrumEncoder).parameters
     net = inspect.signature(SpectrumImageNet).parameters
@@ -236,14 +237,25 @@ def test_encoder_parameters_are_declared_once(spectra):
         VGG2DClassifier,
         ResNet2DClassifier,
     ]
+    nets = [SpectrumEncoder, SpectrumImageNet, LeNet2D, AlexNet2D, VGG2D, ResNet2D]
+    assert list(ENCODER_CONSTRAINTS) == list(ENCODER_PARAMS) == list(encoder)[1:]
     for name, param in ENCODER_PARAMS.items():
         assert param.default == encoder[name].default == net[name].default
         for cls in [*classifiers, SpectrumImager]:
             assert cls().get_params()[name] == param.default
-            assert cls._parameter_constraints[name] is param.constraints
-            assert f"\n    {name} : {param.type}, default=" in cls.__doc__
-    for cls in [*classifiers, SpectrumImager]:
+            assert cls._parameter_constraints[name] is ENCODER_CONSTRAINTS[name]
+    # one text, written into every docstring by one function
+    for cls in [*classifiers, SpectrumImager, *nets]:
         assert "ENCODER_PARAMETERS" not in cls.__doc__
+        assert encoder_entries() in cls.__doc__, cls.__name__
+    # every encoding is named in it
+    assert all(f'``"{name}"``' in ENCODER_PARAMS["encoding"].doc for name in ENCODINGS)
+    # the bounds declared are those the encoder and the constraints enforce
+    for name, value in (("image_size", 0), ("n_bins", 1), ("wavelet", "haar")):
+        with pytest.raises(ValueError, match=name):
+            SpectrumEncoder(100, **{name: value})
+        with pytest.raises(ValueError, match=f"'{name}' parameter"):
+            SpectrumImager(**{name: value}).fit(spectra)
     # the names are the encoder's to check, with its message
     with pytest.raises(ValueError, match="unknown encoding 'gaf'; choose from"):
         LeNet2DClassifier(encoding="gaf", max_epochs=1).fit(spectra, [0, 1] * 6)

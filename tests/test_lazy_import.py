@@ -140,6 +140,7 @@ def test_nn_needs_only_torch_and_numpy():
     # of the rest of the package, nn reads only the dependency-free modules
     # (and the root __init__, which reads the registry)
     assert loaded["ours"] == [
+        "sklearn_raman._encoder",
         "sklearn_raman._modality",
         "sklearn_raman._noise",
         "sklearn_raman._registry",

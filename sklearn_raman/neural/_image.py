@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from .._encoder import document_encoder
 from ..nn import VGG2D, AlexNet2D, LeNet2D, ResNet2D
-from ..preprocessing._image import ENCODER_CONSTRAINTS, document_encoder
+from ..preprocessing._image import ENCODER_CONSTRAINTS
 from ._base import SpectrumNetClassifier
 from ._params import DROPOUT, POSITIVE, SEQUENCE
 

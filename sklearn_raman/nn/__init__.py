@@ -2,7 +2,8 @@
 
 A leaf of the package: it needs torch and numpy only, and of the rest of the
 package imports just the dependency-free ``_noise`` (the SNR and augmentation
-defaults) and ``_modality`` (the column blocks of a multimodal row), so
+defaults), ``_modality`` (the column blocks of a multimodal row) and
+``_encoder`` (the declaration of the image encoders' parameters), so
 ``import sklearn_raman.nn`` loads neither scikit-learn nor imbalanced-learn.
 
 Every net is built as ``Net(n_points, n_classes, ...)`` with its paper's

@@ -9,7 +9,9 @@ dimension, so a 1D net and its 2D twin are the same code
 (:class:`~sklearn_raman.nn.AlexNet1D` and :class:`~sklearn_raman.nn.AlexNet2D`,
 :class:`~sklearn_raman.nn.LeNet1D` and :class:`~sklearn_raman.nn.LeNet2D`;
 the ResNets' body, :func:`~sklearn_raman.nn.resnet.resnet`, is with their
-blocks in :mod:`sklearn_raman.nn.resnet`).
+blocks in :mod:`sklearn_raman.nn.resnet`). :func:`vgg` builds
+:class:`~sklearn_raman.nn.VGG2D` only: :class:`~sklearn_raman.nn.VGG1D` (Sang
+et al., 2021) keeps its own body in :mod:`sklearn_raman.nn.vgg`.
 
 Every builder takes the input channels (``in_channels``: 1 for a spectrum,
 the encoder's channels for an image) and ``ndim``, then the net's own

@@ -24,8 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-#: the encodings, by name
-ENCODINGS = ("gasf", "gadf", "mtf", "recurrence", "cwt", "reshape")
+from .._encoder import ENCODER_DEFAULTS, ENCODER_PARAMS, ENCODINGS, document_encoder
+
 #: encodings whose pixel (i, j) relates positions i and j of the spectrum
 _FIELDS = ("gasf", "gadf", "mtf", "recurrence")
 
@@ -104,6 +104,7 @@ def _wavelet_bank(size: int, wavelet: str) -> tuple[torch.Tensor, torch.Tensor |
     return as_filters(real), None if imag is None else as_filters(imag)
 
 
+@document_encoder
 class SpectrumEncoder(nn.Module):
     """Spectra (batch, n_points) → images (batch, channels, size, size).
 
@@ -134,15 +135,7 @@ class SpectrumEncoder(nn.Module):
     ----------
     n_points : int
         Length of the spectra.
-    encoding : str or sequence of str, default="gasf"
-        One of :data:`~sklearn_raman.nn.ENCODINGS`, or several stacked as channels (e.g.
-        ``("gasf", "gadf")``).
-    image_size : int, default=64
-        Side of the images, >= 1. Larger than ``n_points``: points repeat.
-    n_bins : int, default=8
-        Quantile bins of the Markov Transition Field.
-    wavelet : {"ricker", "morlet"}, default="ricker"
-        Mother wavelet of the scalogram.
+    ENCODER_PARAMETERS
 
     Examples
     --------
@@ -155,24 +148,31 @@ class SpectrumEncoder(nn.Module):
     def __init__(
         self,
         n_points: int,
-        encoding: str | Sequence[str] = "gasf",
-        image_size: int = 64,
+        encoding: str | Sequence[str] = ENCODER_DEFAULTS["encoding"],
+        image_size: int = ENCODER_DEFAULTS["image_size"],
         *,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
+        n_bins: int = ENCODER_DEFAULTS["n_bins"],
+        wavelet: str = ENCODER_DEFAULTS["wavelet"],
     ):
         super().__init__()
         self.encodings = check_encoding(encoding)
+        lowest = ENCODER_PARAMS["image_size"].minimum
         if isinstance(image_size, bool) or int(image_size) != image_size:
-            raise ValueError(f"image_size must be an integer >= 1; got {image_size!r}")
-        if image_size < 1 or n_points < 1:
+            raise ValueError(
+                f"image_size must be an integer >= {lowest}; got {image_size!r}"
+            )
+        if image_size < lowest or n_points < 1:
             raise ValueError(
                 f"image_size and n_points must be >= 1; got {image_size}, {n_points}"
             )
-        if int(n_bins) != n_bins or n_bins < 2:
-            raise ValueError(f"n_bins must be an integer >= 2; got {n_bins!r}")
-        if wavelet not in ("ricker", "morlet"):
-            raise ValueError(f"wavelet must be 'ricker' or 'morlet'; got {wavelet!r}")
+        lowest = ENCODER_PARAMS["n_bins"].minimum
+        if int(n_bins) != n_bins or n_bins < lowest:
+            raise ValueError(f"n_bins must be an integer >= {lowest}; got {n_bins!r}")
+        wavelets = ENCODER_PARAMS["wavelet"].options
+        if wavelet not in wavelets:
+            raise ValueError(
+                f"wavelet must be {' or '.join(map(repr, wavelets))}; got {wavelet!r}"
+            )
         self.n_points, self.image_size = int(n_points), int(image_size)
         self.n_bins, self.wavelet = int(n_bins), wavelet
         self.n_channels = len(self.encodings)

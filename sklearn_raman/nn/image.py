@@ -6,8 +6,16 @@ spectra (batch, n_points) into images on the fly
 extractor (a :class:`~sklearn_raman.nn.backbones.Backbone`). The networks of
 the MICRO 2024 microplastics study are such pairs, twins of the 1D
 :class:`~sklearn_raman.nn.LeNet1D`, :class:`~sklearn_raman.nn.AlexNet1D`,
-:class:`~sklearn_raman.nn.VGG1D` and :class:`~sklearn_raman.nn.ResNet1D`:
-the same bodies (:mod:`sklearn_raman.nn.backbones`) with square kernels.
+:class:`~sklearn_raman.nn.ResNet1D` and :class:`~sklearn_raman.nn.VGG1D`.
+LeNet, AlexNet and ResNet share one body with their 1D twins, run with
+square kernels (:func:`~sklearn_raman.nn.backbones.lenet`,
+:func:`~sklearn_raman.nn.backbones.alexnet`,
+:func:`~sklearn_raman.nn.resnet.resnet`; each says where 1D and 2D differ).
+VGG does not: :class:`VGG2D` is VGG16 (3 × 3 "same" convolutions, batch
+normalisation) built by :func:`~sklearn_raman.nn.backbones.vgg`, while
+:class:`~sklearn_raman.nn.VGG1D` (Sang et al., 2021: "valid" convolutions, no
+batch normalisation) keeps its own body in :mod:`sklearn_raman.nn.vgg`; the
+two share only their dense head.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from .._encoder import ENCODER_DEFAULTS, document_encoder
 from ._base import _POOLS, SpectrumNet, _probe, min_input_length
 from .backbones import Backbone, alexnet, lenet, vgg
 from .encodings import SpectrumEncoder
@@ -28,22 +37,10 @@ from .resnet import resnet
 VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 
 #: the parameters of :class:`SpectrumImageNet` that configure its encoder
-_ENCODER = ("encoding", "image_size", "n_bins", "wavelet")
+_ENCODER = tuple(ENCODER_DEFAULTS)
 
 
-def _with_encoder_doc(cls: type) -> type:
-    """SpectrumEncoder's entries for an ``ENCODER_PARAMETERS`` line: one text."""
-    if "ENCODER_PARAMETERS" not in (cls.__doc__ or ""):
-        return cls
-    lines = SpectrumEncoder.__doc__.split("\n")
-    start = next(k for k, line in enumerate(lines) if line.startswith("    encoding :"))
-    end = next(k for k in range(start, len(lines)) if not lines[k].strip())
-    entries = "\n".join(lines[start:end]).lstrip()
-    cls.__doc__ = cls.__doc__.replace("ENCODER_PARAMETERS", entries)
-    return cls
-
-
-@_with_encoder_doc
+@document_encoder
 class SpectrumImageNet(SpectrumNet):
     """An encoder and a 2D backbone: ``classifier(neck(features(pad(encoder(x)))))``.
 
@@ -59,7 +56,8 @@ class SpectrumImageNet(SpectrumNet):
     are this net with the backbones of :mod:`sklearn_raman.nn.backbones`; a
     subclass whose ``__init__`` ends in ``**encoder`` gets the encoder's
     parameters listed in its signature and, where its docstring holds the
-    placeholder line, in its docstring (from :class:`SpectrumEncoder`'s).
+    placeholder line, in its docstring (their one text, as in
+    :class:`SpectrumEncoder`'s).
 
     Parameters
     ----------
@@ -90,10 +88,10 @@ class SpectrumImageNet(SpectrumNet):
         self,
         n_points: int,
         n_classes: int,
-        encoding: str | Sequence[str] = "gasf",
-        image_size: int = 64,
-        n_bins: int = 8,
-        wavelet: str = "ricker",
+        encoding: str | Sequence[str] = ENCODER_DEFAULTS["encoding"],
+        image_size: int = ENCODER_DEFAULTS["image_size"],
+        n_bins: int = ENCODER_DEFAULTS["n_bins"],
+        wavelet: str = ENCODER_DEFAULTS["wavelet"],
         *,
         backbone: Callable[[int], Backbone] | None = None,
     ):
@@ -107,7 +105,7 @@ class SpectrumImageNet(SpectrumNet):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        _with_encoder_doc(cls)
+        document_encoder(cls, required=False)
         # ``**encoder`` stands for the encoder's parameters: list them (with
         # this class's defaults) where they were, so that the signature, and
         # the classifiers declared from it, name them without a copy

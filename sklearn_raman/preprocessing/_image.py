@@ -1,116 +1,43 @@
 """SpectrumImager: spectra → flattened images (GAF, MTF, recurrence, CWT, reshape).
 
-Also the one declaration of the encoder's parameters (:data:`ENCODER_PARAMS`:
-default, constraints, documentation), shared by :class:`SpectrumImager` and
-the 2D classifiers (``LeNet2DClassifier`` ...), whose networks take the same
-parameters (:class:`~sklearn_raman.nn.SpectrumEncoder`). This module imports no
-torch: the encoder is built on first use.
+Also the scikit-learn constraints of the encoder's parameters
+(:data:`ENCODER_CONSTRAINTS`), built from their one declaration
+(``ENCODER_PARAMS`` of ``sklearn_raman._encoder``: default, bounds,
+documentation) and shared by :class:`SpectrumImager` and the 2D classifiers
+(``LeNet2DClassifier`` ...), whose networks take the same parameters
+(:class:`~sklearn_raman.nn.SpectrumEncoder`). This module imports no torch:
+the encoder is built on first use.
 """
 
 from __future__ import annotations
 
 import inspect
-import textwrap
 from numbers import Integral
-from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._encoder import ENCODER_PARAMS, EncoderParam, document_encoder
 from ._base import SpectralTransformer
 
 
-class EncoderParam(NamedTuple):
-    """One parameter of the encoder: its default, constraints and documentation."""
+def _constraints(name: str, param: EncoderParam) -> list:
+    """scikit-learn's constraints of one declared encoder parameter."""
+    if name == "encoding":
+        # one name or several: the encoder checks them, naming a bad one
+        return [str, "array-like"]
+    if param.minimum is not None:
+        return [Interval(Integral, param.minimum, None, closed="left")]
+    if param.options is not None:
+        return [StrOptions(set(param.options))]
+    raise TypeError(f"no constraints for the encoder's parameter {name!r}")
 
-    default: object
-    constraints: list
-    annotation: str
-    type: str
-    doc: str
-
-
-#: the encoder's parameters; their defaults are those of
-#: :class:`~sklearn_raman.nn.SpectrumEncoder` (a test checks that they agree).
-#: Names are checked by the encoder itself, which names the unknown one.
-ENCODER_PARAMS: dict[str, EncoderParam] = {
-    "encoding": EncoderParam(
-        "gasf",
-        [str, "array-like"],
-        "str | Sequence[str]",
-        "str or sequence of str",
-        'How a spectrum becomes an image: ``"gasf"`` / ``"gadf"`` (Gramian '
-        'Angular Summation / Difference Field), ``"mtf"`` (Markov Transition '
-        'Field), ``"recurrence"`` (recurrence plot), ``"cwt"`` (wavelet '
-        'scalogram), ``"reshape"`` (the spectrum written row by row), or '
-        'several stacked as channels, e.g. ``("gasf", "gadf")``. See '
-        ":class:`~sklearn_raman.nn.SpectrumEncoder`.",
-    ),
-    "image_size": EncoderParam(
-        64,
-        [Interval(Integral, 1, None, closed="left")],
-        "int",
-        "int",
-        "Side of the images; the spectrum is reduced to it by piecewise "
-        "aggregate approximation first.",
-    ),
-    "n_bins": EncoderParam(
-        8,
-        [Interval(Integral, 2, None, closed="left")],
-        "int",
-        "int",
-        "Quantile bins of the Markov Transition Field.",
-    ),
-    "wavelet": EncoderParam(
-        "ricker",
-        [StrOptions({"ricker", "morlet"})],
-        "str",
-        '{"ricker", "morlet"}',
-        "Wavelet of the scalogram.",
-    ),
-}
 
 #: the encoder's parameter constraints, for ``_parameter_constraints``
-ENCODER_CONSTRAINTS = {name: p.constraints for name, p in ENCODER_PARAMS.items()}
-
-#: the line of a class docstring that :func:`document_encoder` replaces
-PLACEHOLDER = "ENCODER_PARAMETERS"
-
-
-def _numpydoc_entries() -> str:
-    """The encoder's parameters as numpydoc entries, indented for a class."""
-    entries = []
-    for name, p in ENCODER_PARAMS.items():
-        default = f'"{p.default}"' if isinstance(p.default, str) else p.default
-        text = textwrap.fill(p.doc, 79 - 8, break_on_hyphens=False)
-        entries.append(
-            f"    {name} : {p.type}, default={default}\n"
-            + textwrap.indent(text, " " * 8)
-        )
-    return "\n".join(entries).lstrip()
-
-
-def document_encoder(cls: type) -> type:
-    """Class decorator: the encoder's parameters in place of ``ENCODER_PARAMETERS``.
-
-    The placeholder is a line of the Parameters section, indented as an entry.
-
-    Examples
-    --------
-    >>> @document_encoder
-    ... class Imager:
-    ...     \"\"\"Parameters
-    ...     ----------
-    ...     ENCODER_PARAMETERS
-    ...     \"\"\"
-    >>> print(Imager.__doc__.splitlines()[2])
-        encoding : str or sequence of str, default="gasf"
-    """
-    if PLACEHOLDER not in (cls.__doc__ or ""):
-        raise ValueError(f"{cls.__name__}'s docstring has no {PLACEHOLDER} line")
-    cls.__doc__ = cls.__doc__.replace(PLACEHOLDER, _numpydoc_entries())
-    return cls
+ENCODER_CONSTRAINTS = {
+    name: _constraints(name, param) for name, param in ENCODER_PARAMS.items()
+}
 
 
 def _init_storing(owner: str, params: dict[str, EncoderParam]):
