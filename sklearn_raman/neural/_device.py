@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import warnings
 
 import numpy as np
@@ -51,33 +52,99 @@ def draw_seed(random_state) -> int:
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
+#: held by every section that seeds torch and draws from its default
+#: generators (one per device and process, shared by all threads): re-entrant,
+#: so a seeded section may open another in the same thread
+_RNG_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def seeded_torch(seed: int):
-    """Seed torch's CPU and CUDA generators for a block; restore them after it."""
+    """Seed torch's CPU and CUDA generators for a block; restore them after it.
+
+    The block holds a process-wide re-entrant lock: torch has one default
+    generator per device, which initialisation, dropout and augmentation draw
+    from and which cannot be made per thread, so two blocks in two threads
+    take turns instead of interleaving their draws (and their saving and
+    restoring of the generators' states). The same seed therefore gives the
+    same draws in any thread. Code that draws from torch's global generator
+    without this lock, in another thread, while a block runs, still disturbs
+    it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_raman.neural._device import seeded_torch
+    >>> before = torch.get_rng_state()
+    >>> with seeded_torch(0):
+    ...     first = torch.rand(2)
+    >>> with seeded_torch(0):
+    ...     bool(torch.equal(torch.rand(2), first))
+    True
+    >>> bool(torch.equal(torch.get_rng_state(), before))
+    True
+    """
     devices = (
         list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
     )
-    with torch.random.fork_rng(devices=devices):
+    with _RNG_LOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+#: guards the process's thread count while blocks of :func:`torch_threads` run
+_THREADS_LOCK = threading.Lock()
+#: the blocks running (in any thread), and the count torch had before the first
+_THREADS = {"active": 0, "original": 1}
+#: the depth of nested blocks in this thread
+_THREADS_DEPTH = threading.local()
 
 
 @contextlib.contextmanager
 def torch_threads(n_threads: int | None):
     """Set the CPU threads of torch to ``n_threads`` for a block (None: keep them).
 
-    The setting is process-wide, so it is restored afterwards: a fit does not
-    change what the rest of the program runs with.
+    The setting is restored afterwards: a fit does not change what the rest of
+    the program runs with. With torch's OpenMP backend the count is per thread,
+    but ``torch.set_num_threads`` also sets the count that threads starting
+    afterwards take up. So blocks running at the same time in several threads
+    (joblib threads) restore the count torch had before the first of them
+    began, not the one another block had set when theirs began; a nested block
+    restores its outer block's.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_raman.neural._device import torch_threads
+    >>> before = torch.get_num_threads()
+    >>> with torch_threads(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
     """
     if n_threads is None:
         yield
         return
-    saved = torch.get_num_threads()
-    torch.set_num_threads(int(n_threads))
+    depth = getattr(_THREADS_DEPTH, "depth", 0)
+    with _THREADS_LOCK:
+        # torch sets a thread's count at its first query, from the count last
+        # set anywhere: query first, or that would later undo the setting below
+        current = torch.get_num_threads()
+        if _THREADS["active"] == 0:
+            _THREADS["original"] = current
+        _THREADS["active"] += 1
+        # a thread's first block may see another block's count: not its own
+        saved = _THREADS["original"] if depth == 0 else current
+        torch.set_num_threads(int(n_threads))
+    _THREADS_DEPTH.depth = depth + 1
     try:
         yield
     finally:
-        torch.set_num_threads(saved)
+        _THREADS_DEPTH.depth = depth
+        with _THREADS_LOCK:
+            _THREADS["active"] -= 1
+            torch.set_num_threads(saved)
 
 
 @contextlib.contextmanager

@@ -87,13 +87,14 @@ class AlexNet2DClassifier(SpectrumNetClassifier):
     def _get_test_params(cls) -> dict:
         # the smallest image its strides take (63 px): a smaller one is
         # mostly zero padding, and this net, without batch norm, then trains
-        # erratically on the few spectra of the tests
+        # erratically on the few spectra of the tests; so does it at lr=3e-3
+        # on some CPUs (0.65 accuracy on one, 0.98 at 1e-3)
         return {
             "image_size": 63,
             "width": 0.125,
             "dense_units": (32,),
             "dropout": 0.0,
-            "lr": 3e-3,
+            "lr": 1e-3,
         }
 
 

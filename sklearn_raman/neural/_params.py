@@ -150,7 +150,11 @@ TRAINING_DOCS = {
         "int, RandomState instance or None",
         "Seed of the initialisation, the validation split, shuffling, dropout "
         "and augmentation. Fixed: identical fits give identical predictions on "
-        "the CPU. The global torch random state is left as it was.",
+        "the CPU, serially, in joblib threads or in joblib processes (with the "
+        "same ``n_threads``: the thread count changes float sums). torch has one "
+        "generator per device for the whole process, so seeded fits in threads "
+        "of one process take turns rather than run together. The global torch "
+        "random state is left as it was.",
     ),
     "max_time": (
         "float or None",
