@@ -90,3 +90,66 @@ def test_convert_spectra_raises_naming_the_file_and_the_fix():
         convert_spectra(counts, y_kind="absorbance")
     with pytest.raises(ValueError, match="x_kind must be"):
         convert_spectra(counts, x_kind="nm")
+
+
+def _two_files(**meta):
+    return Bunch(
+        spectra=[(np.array([540.0, 560.0]), np.array([1.0, 2.0]))] * 2,
+        metadata=[{"x_kind": "wavelength", "x_unit": "nm", **meta}] * 2,
+        filenames=np.asarray(["/data/a/x_532.txt", "/data/b/y.txt"]),
+        groups=np.asarray(["S1", "S2"]),
+    )
+
+
+def _lasers(out) -> list:
+    return [m["laser_wavelength_nm"] for m in out.metadata]
+
+
+def test_laser_mapping_callable_and_metadata_key():
+    data = _two_files()
+    convert = lambda laser: convert_spectra(  # noqa: E731
+        data, x_kind="raman_shift", laser_wavelength_nm=laser
+    )
+    # keys: a path, a file name, a group; an exact key wins over a glob
+    assert _lasers(convert({"/data/a/x_532.txt": 532, "y.txt": 785})) == [532, 785]
+    assert _lasers(convert({"S1": 633, "*.txt": 785})) == [633, 785]
+    assert _lasers(convert({"*/a/*": 532, "*/b/*": 785})) == [532, 785]  # path glob
+    np.testing.assert_allclose(
+        convert({"*": 785}).spectra[1][0], wavelength_to_raman_shift([540, 560], 785)
+    )
+    seen = []
+    out = convert(lambda path: seen.append(path) or 633.0)
+    assert _lasers(out) == [633, 633] and seen[0].name == "x_532.txt"  # a Path
+    keyed = _two_files(**{"RAMAN WAVELENGTH": "514.5 nm"})
+    out = convert_spectra(
+        keyed, x_kind="raman_shift", laser_wavelength_nm="RAMAN WAVELENGTH"
+    )
+    assert _lasers(out) == [514.5, 514.5]
+    # the file's own laser wins over any given one
+    own = _two_files(laser_wavelength_nm=785.0)
+    out = convert_spectra(own, x_kind="raman_shift", laser_wavelength_nm={"*": 532})
+    assert _lasers(out) == [785, 785]
+
+
+def test_laser_errors_name_the_file_and_the_fix():
+    data = _two_files()
+    with pytest.raises(
+        SpectrumFileError, match=r"x_532\.txt: its axis .*metadata has no .LASER."
+    ):
+        convert_spectra(data, x_kind="raman_shift", laser_wavelength_nm="LASER")
+    with pytest.raises(SpectrumFileError, match="pass a number, not a string"):
+        convert_spectra(data, x_kind="raman_shift", laser_wavelength_nm="532")
+    bad = _two_files(LASER="green")
+    with pytest.raises(SpectrumFileError, match=r"x_532\.txt: its metadata 'LASER'"):
+        convert_spectra(bad, x_kind="raman_shift", laser_wavelength_nm="LASER")
+    with pytest.raises(SpectrumFileError, match=r"y\.txt.*callable returned None"):
+        convert_spectra(
+            data,
+            x_kind="raman_shift",
+            laser_wavelength_nm=lambda p: 532 if "532" in p.name else None,
+        )
+    with pytest.raises(SpectrumFileError, match=r"x_532\.txt: its laser .* -1"):
+        convert_spectra(data, x_kind="raman_shift", laser_wavelength_nm=lambda p: -1)
+    for laser in (0, -532.0, float("nan"), True, [532], {"*": "532"}):
+        with pytest.raises(ValueError, match="positive number of nm"):
+            convert_spectra(data, x_kind="raman_shift", laser_wavelength_nm=laser)

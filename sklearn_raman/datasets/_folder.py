@@ -13,7 +13,7 @@ from joblib import Parallel, delayed
 from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
-from ._formats import ascending
+from ._formats import ascending, companion_header
 from ._readers import (
     _SAMPLE_ID,
     _metadata,
@@ -23,17 +23,10 @@ from ._readers import (
     rruff_sample_id,
 )
 from ._text import SpectrumFileError, SpectrumFileWarning
+from ._walk import Found, _class_counts, _class_warnings, _label_of, find_files
 
 _LABEL_FROM = ("auto", "folder", "rruff_name")
 _GROUPS_FROM = ("auto", "file", "stem")
-
-
-def _label_of(path: Path, label_from) -> str:
-    if callable(label_from):
-        return label_from(path)
-    if label_from in ("folder", "auto"):
-        return path.parent.name
-    return path.name.split("__")[0]  # "rruff_name"
 
 
 def read_spectra(
@@ -59,6 +52,10 @@ def read_spectra(
     source : path or iterable of paths
         A folder, searched for files matching ``pattern`` (in subfolders too
         when ``recursive``), one file, or a list of files and folders.
+        Links are followed: a linked class folder is read under the link's
+        name, a linked file as a file. A link to a folder already read (a
+        sibling, or one containing it: a loop) warns, naming link and target,
+        and is not followed; a broken link is a file that cannot be read.
     label_from : {"auto", "folder", "rruff_name"} or callable, default="auto"
         Where the class label comes from: ``"folder"``, the name of the file's
         folder (one folder per class); ``"rruff_name"``, the mineral name that
@@ -117,7 +114,14 @@ def read_spectra(
         paths (a table's repeated for each of its spectra); ``metadata``:
         list of header dicts (with ``"name"`` and the row's label fields for
         the spectra of a table); ``skipped``: list of ``(path, reason)`` of
-        the files left out (``on_error="warn"`` or ``"skip"``).
+        the files left out (``on_error="warn"`` or ``"skip"``); ``counts``:
+        ``{class: (files read, files skipped)}``, classes sorted (a table of
+        several classes counts for each; a skipped file under the label its
+        folder or ``label_from`` gives it, None where that fails).
+
+        A class folder (``label_from`` ``"folder"`` or ``"auto"``) of which
+        no file was read, or that holds no file matching ``pattern``, warns
+        with its name; with other labels, a class of which no file was read.
 
         An instrument file of several spectra (a map, a line scan, a series, a
         multifile) gives every spectrum, with its ``index`` (and position or
@@ -136,6 +140,8 @@ def read_spectra(
     >>> data = read_spectra(root)
     >>> data.y.tolist(), len(data.spectra)
     (['calcite', 'quartz'], 2)
+    >>> data.counts
+    {'calcite': (1, 0), 'quartz': (1, 0)}
     """
     if not callable(label_from) and label_from not in _LABEL_FROM:
         raise ValueError(
@@ -145,8 +151,13 @@ def read_spectra(
     sources = [source] if isinstance(source, str | os.PathLike) else list(source)
     if not sources:
         raise ValueError("read_spectra: the list of files is empty")
-    found = [(Path(root), _files(Path(root), pattern, recursive)) for root in sources]
-    paths = [p for _, files in found for p in files]
+    walks = [(Path(root), _files(Path(root), pattern, recursive)) for root in sources]
+    found = [(root, walk.files) for root, walk in walks]
+    # a file named twice (or an image by its header and its data) is read once
+    paths = list(dict.fromkeys(p for _, files in found for p in files))
+    for _, walk in walks:
+        for note in walk.notes:
+            warnings.warn(note, SpectrumFileWarning, stacklevel=2)
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {_ON_ERROR}; got {on_error!r}")
     read = delayed(_read_or_reason)
@@ -154,7 +165,7 @@ def read_spectra(
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     # tqdm's disable=None: shown on a terminal only
     disable = (None if len(paths) > 100 else True) if progress is None else not progress
-    parts, skipped = [], []
+    parts, skipped, read_paths = [], [], []
     for path, result in tqdm(
         zip(paths, results), total=len(paths), unit="file", disable=disable
     ):
@@ -162,6 +173,7 @@ def read_spectra(
             skipped.append((str(path), result))
         else:
             parts.append(result)
+            read_paths.append(path)
     if skipped and on_error == "warn":
         warnings.warn(
             f"{len(skipped)} of {len(paths)} files skipped (see .skipped); the "
@@ -184,8 +196,13 @@ def read_spectra(
                 [_group_of(Path(f), groups_from) for f in part.filenames]
             )
     _warn_mixed_axes(parts)
+    by_folder = not callable(label_from) and label_from in ("auto", "folder")
+    counts = _class_counts(parts, skipped, label_from)
+    for line in _class_warnings(walks, read_paths, skipped, counts, pattern, by_folder):
+        warnings.warn(line, SpectrumFileWarning, stacklevel=2)
     return Bunch(
         skipped=skipped,
+        counts=counts,
         spectra=[s for part in parts for s in part.spectra],
         y=np.concatenate([part.y for part in parts]),
         groups=np.concatenate([part.groups for part in parts]),
@@ -197,17 +214,20 @@ def read_spectra(
 _ON_ERROR = ("raise", "warn", "skip")
 
 
-def _files(root: Path, pattern: str, recursive: bool) -> list[Path]:
+def _files(root: Path, pattern: str, recursive: bool) -> Found:
     """``root`` itself if a file; a folder's files matching ``pattern``."""
     if root.is_file():
-        return [root]
+        return Found(files=[companion_header(root) or root])
     if not root.is_dir():
         raise FileNotFoundError(f"no such file or folder: {root}")
-    found = root.rglob(pattern) if recursive else root.glob(pattern)
-    paths = sorted(p for p in found if p.is_file() and not p.name.startswith("."))
-    if not paths:
-        raise FileNotFoundError(f"no files matching {pattern!r} in {root}")
-    return paths
+    found = find_files(root, pattern, recursive)
+    # an image's data files are read through its header: once, by that name
+    found.files = list(dict.fromkeys(companion_header(f) or f for f in found.files))
+    if not found.files:
+        # the links skipped may be why nothing is left: say so
+        why = "".join(f"; {note}" for note in found.notes)
+        raise FileNotFoundError(f"no files matching {pattern!r} in {root}{why}")
+    return found
 
 
 def _check_groups_from(groups_from):
@@ -271,11 +291,20 @@ def _check_class_folders(found, parts, label_from: str) -> None:
 def _read_or_reason(path: Path, label_from, layout, label_column, on_error):
     """The spectra of one file, or (unless raising) why it could not be read."""
     try:
+        if path.is_symlink() and not path.exists():
+            raise SpectrumFileError(
+                f"{path}: a link to {os.readlink(path)}, which does not exist; "
+                "fix or remove the link"
+            )
         return _read_file(path, label_from, layout, label_column)
     except (SpectrumFileError, ValueError, OSError) as exc:
         if on_error == "raise":
             raise
         return f"{type(exc).__name__}: {exc}"
+
+
+class _MixedAxesWarning(SpectrumFileWarning):
+    """The files' axes are of several kinds (the CLI tells apart by class)."""
 
 
 def _warn_mixed_axes(parts: list[Bunch]) -> None:
@@ -295,7 +324,7 @@ def _warn_mixed_axes(parts: list[Bunch]) -> None:
             "together they would mix units: select one kind by "
             "metadata['x_kind'], or convert (nm -> Raman shift with the laser "
             "wavelength) before resampling",
-            SpectrumFileWarning,
+            _MixedAxesWarning,
             stacklevel=3,
         )
 

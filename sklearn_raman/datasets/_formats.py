@@ -13,6 +13,7 @@ metadata dict per spectrum in the package's vocabulary (see
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from ._text import SpectrumFileError
 #: the metadata vocabulary shared by every reader (keys a file does not hold
 #: are absent, never guessed)
 METADATA_KEYS = {
-    "format": "file format, e.g. 'renishaw_wdf', 'galactic_spc', 'text'",
+    "format": "file format, e.g. 'renishaw_wdf', 'galactic_spc', 'envi', 'text'",
     "x_kind": "'raman_shift', 'wavenumber', 'wavelength', 'energy', or 'other'",
     "x_unit": "'cm-1', 'nm', 'um', 'eV', or the file's own word",
     "y_kind": (
@@ -39,6 +40,11 @@ METADATA_KEYS = {
     "index": "position of the spectrum in its file (0, 1, ...)",
     "position_um": "dict of stage coordinates ('x', 'y', 'z') in µm (maps, scans)",
     "time_s": "seconds since the earliest spectrum of the file (series)",
+    "x": "pixel column of a map's spectrum (0-based)",
+    "y": "pixel row of a map's spectrum (0-based)",
+    "z": "pixel plane of a 3D map's spectrum (0-based), where it has planes",
+    "map_shape": "the map's image shape: (rows, columns), or (planes, rows, columns)",
+    "pixel_size_um": "pixel size (x, y) in µm, where the file records it",
 }
 
 
@@ -202,13 +208,82 @@ FORMATS = (
         "spc-io",
         _spc_head,
     ),
+    Format(
+        "envi",
+        "ENVI image (.hdr + data file)",
+        (".hdr",),
+        "_envi:read_envi",
+        None,  # spectral (SPy) refuses headers without "byte order"
+        _starts(b"ENVI\r\n", b"ENVI\n"),
+    ),
+    Format(
+        "agilent_fpa_tile",
+        "Agilent FPA tile (.bsp + .dat)",
+        (".bsp",),
+        "_agilent:read_agilent_tile",
+        None,  # agilent-format refuses tiles that are not whole detectors
+        None,  # an OLE document, as many others: by extension only
+    ),
+    Format(
+        "agilent_fpa_mosaic",
+        "Agilent FPA mosaic (.dmt + .dmd tiles)",
+        (".dmt",),
+        "_agilent:read_agilent_mosaic",
+        None,
+        None,
+    ),
+    Format(
+        "agilent_asp",
+        "Agilent .asp text",
+        (".asp",),
+        "_asp:read_asp",
+        None,
+        None,  # bare numbers, one a line: recognised by extension only
+    ),
 )
 
 _BY_EXTENSION = {ext: fmt for fmt in FORMATS for ext in fmt.extensions}
 
 
+#: extensions an ENVI image's data file may have next to its ``.hdr``
+_ENVI_DATA = (".dat", ".img", ".raw", ".bsq", ".bil", ".bip", "")
+#: an FPA mosaic's tile: ``<mosaic>_<column>_<row>.dmd``
+_MOSAIC_TILE = re.compile(r"^(.*)_\d{4}_\d{4}$")
+
+
+def _is_envi_header(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(6).rstrip(b"\r\n") == b"ENVI"
+
+
+def companion_header(path: str | Path) -> Path | None:
+    """The header file that reads data file ``path``, or None if it is none.
+
+    An image is two files (or more): ENVI's ``x.hdr`` + ``x.dat`` (or
+    ``.img``, ...), an FPA tile's ``x.bsp`` + ``x.dat``, a mosaic's ``x.dmt``
+    + ``x_0000_0000.dmd``, ... Its reader starts from the header, so a data
+    file is read through it, and a folder reads each image once.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".dmd":
+        match = _MOSAIC_TILE.match(path.stem)
+        header = path.with_name(f"{match.group(1)}.dmt") if match else None
+        return header if header is not None and header.is_file() else None
+    if suffix == ".dat" and path.with_suffix(".bsp").is_file():
+        return path.with_suffix(".bsp")
+    if suffix in _ENVI_DATA:
+        for header in (path.with_suffix(".hdr"), path.with_name(path.name + ".hdr")):
+            if header != path and header.is_file() and _is_envi_header(header):
+                return header
+    return None
+
+
 def vendor_format(path: Path) -> Format | None:
     """The vendor format of ``path``, or None for a text file."""
+    header = companion_header(path)
+    if header is not None:  # an image's data file: its header's reader
+        return vendor_format(header)
     fmt = _BY_EXTENSION.get(path.suffix.lower())
     if fmt is not None:
         return fmt

@@ -13,6 +13,7 @@ from sklearn.utils import Bunch
 
 from ._formats import FileSpectra, ascending, read_vendor, vendor_format
 from ._labspec import labspec_metadata
+from ._openspecy import is_openspecy_csv, read_openspecy_csv
 from ._text import SpectrumFileError, TextTable, parse_table
 
 _SAMPLE_ID = re.compile(r"^[A-Z]{1,3}\d{5,}")
@@ -121,6 +122,8 @@ def _parse(path, layout: str = "auto") -> TextTable:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such spectrum file: {path}")
+    if layout in ("auto", "rows") and is_openspecy_csv(path):
+        return read_openspecy_csv(path)  # wavenumbers, then metadata columns
     return parse_table(path, layout)
 
 

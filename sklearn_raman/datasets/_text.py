@@ -29,6 +29,7 @@ import numpy as np
 
 # re-exported: the readers and datasets/__init__.py import them from here
 from ._errors import SpectrumFileError, SpectrumFileWarning
+from ._header_units import record_units
 
 LAYOUTS = ("auto", "columns", "rows")
 _DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma", None: "whitespace"}
@@ -216,7 +217,10 @@ def parse_table(path: Path, layout: str = "auto") -> TextTable:
         raise ValueError(f"layout must be one of {LAYOUTS}; got {layout!r}")
     header, lines = _split_header(path, read_text(path))
     if not lines:
-        raise SpectrumFileError(f"{path}: no data rows (wavenumber, intensity) found")
+        raise SpectrumFileError(
+            f"{path}: no data rows (wavenumber, intensity) found: a spectrum "
+            "file needs lines of two or more numbers"
+        )
     dialect = _sniff(path, lines)
     rows = []  # (lineno, text, fields, numbers, lead)
     for lineno, text in lines:
@@ -228,7 +232,8 @@ def parse_table(path: Path, layout: str = "auto") -> TextTable:
         lineno, text = rows[min(1, len(rows) - 1)][:2]
         if len(rows) == 1:
             raise SpectrumFileError(
-                f"{path}: no data rows (wavenumber, intensity) found"
+                f"{path}: no data rows (wavenumber, intensity) found: a spectrum "
+                "file needs lines of two or more numbers"
             )
         raise SpectrumFileError(f"{path}, line {lineno}: not a data row: {text[:60]!r}")
     if first > 1:
@@ -249,7 +254,8 @@ def parse_table(path: Path, layout: str = "auto") -> TextTable:
         return _rows_table(path, header, top, body, dialect)
     if titles is None and top[4] > 0:  # a header row of numeric names
         titles, first = top[2], first + 1
-    return _columns_table(path, header, titles, rows[first:], dialect)
+    title_line = rows[first - 1][0] if titles is not None else None
+    return _columns_table(path, header, titles, rows[first:], dialect, title_line)
 
 
 def _layout(path, titles, top, body, dialect) -> str:
@@ -291,7 +297,7 @@ def _check_width(path, rows, width: int, dialect, what: str) -> None:
             )
 
 
-def _columns_table(path, header, titles, rows, dialect) -> TextTable:
+def _columns_table(path, header, titles, rows, dialect, title_line=None) -> TextTable:
     # the block's width is that of most rows; a few rows with a stray value
     # beyond it (seen in real instrument exports) lose it, with a warning
     width = Counter(len(r[2]) for r in rows).most_common(1)[0][0]
@@ -321,6 +327,7 @@ def _columns_table(path, header, titles, rows, dialect) -> TextTable:
     names = [f"column {i + 1}" for i in range(1, width)]
     if titles is not None:
         header["columns"] = titles
+        record_units(path, header, titles, title_line)  # x_kind, y_unit, ...
         if len(titles) == width:
             names = titles[1:]
         elif width > 2:

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._formats import ascending
+from ._laser import FIX, LaserWavelength, check_laser, laser_for
 from ._text import SpectrumFileError
 
 _NM_PER_CM = 1e7  # a wavenumber in cm-1 is 1e7 / (wavelength in nm)
@@ -148,7 +149,7 @@ def convert_spectra(
     *,
     x_kind: str | None = None,
     y_kind: str | None = None,
-    laser_wavelength_nm: float | None = None,
+    laser_wavelength_nm: LaserWavelength = None,
     percent: bool | None = None,
 ) -> Bunch:
     """Spectra read by :func:`read_spectra` brought to one axis kind / signal.
@@ -156,29 +157,51 @@ def convert_spectra(
     Uses each spectrum's metadata (``x_kind``, ``x_unit``, ``y_kind``,
     ``y_unit``, ``laser_wavelength_nm``); a spectrum whose units are not
     recorded, or a conversion that needs a value neither the file nor the
-    call gives, raises naming the file and the fix. Axes come back ascending.
+    call gives, raises naming the file and the fix. Each spectrum is
+    converted on its own: a folder mixing wavelength and Raman-shift files,
+    or files of several lasers, gives each file its own conversion. Axes
+    come back ascending.
 
     Parameters
     ----------
     data : Bunch
         What :func:`read_spectra` returned (``spectra``, ``metadata``,
-        ``filenames``, ...). It is not modified.
+        ``filenames``, optionally ``groups``). It is not modified.
     x_kind : {"raman_shift", "wavenumber"} or None, default=None
-        ``"raman_shift"``: wavelengths (nm) and absolute wavenumbers become
-        Raman shift with the laser wavelength. ``"wavenumber"``: wavelengths
-        (nm, µm) become wavenumbers. None: axes as read.
+        ``"raman_shift"``: wavelengths (nm, µm) and absolute wavenumbers
+        become Raman shift with the laser wavelength. ``"wavenumber"``:
+        wavelengths (nm, µm) become wavenumbers. None: axes as read. An axis
+        in cm-1 whose file does not say whether it is a Raman shift or an
+        absolute wavenumber (a bare ``wavenumber`` header) raises.
     y_kind : {"absorbance"} or None, default=None
         ``"absorbance"``: transmittance becomes ``-log10(T)``.
-    laser_wavelength_nm : float or None, default=None
-        The excitation wavelength, for files that do not record it (a file's
-        own value wins where it records one).
+    laser_wavelength_nm : float, mapping, callable, str or None, default=None
+        The excitation wavelength (nm) of files that do not record it; a
+        file's own ``metadata["laser_wavelength_nm"]`` always wins. Only the
+        spectra that need a laser (a wavelength or absolute wavenumber axis
+        to Raman shift) look it up:
+
+        - a number: every such file;
+        - a mapping: a key equal to the file's path, its file name or its
+          group (``data.groups``) gives its laser; else the keys that match
+          its file name or whole path as an ``fnmatch`` glob (case
+          sensitive), e.g. ``{"*532*": 532, "*785*": 785}``; globs that match
+          one file with different lasers raise;
+        - a callable: called with the file's path (a :class:`~pathlib.Path`),
+          returns the laser in nm (None: not known);
+        - a str: the metadata key that holds it (a number, or text such as
+          ``"532 nm"``), e.g. a header field of the files.
+
+        A spectrum that needs a laser and gets none raises naming its file,
+        its axis unit, and this parameter.
     percent : bool or None, default=None
         Whether a transmittance is in %, for files that do not say.
 
     Returns
     -------
     data : Bunch
-        A copy with converted ``spectra`` and metadata that say the new units.
+        A copy with converted ``spectra`` and metadata that say the new units
+        (``laser_wavelength_nm`` set on the spectra converted with a laser).
 
     Examples
     --------
@@ -198,6 +221,13 @@ def convert_spectra(
     array([278.5, 615.2, 939.8])
     >>> shifted.metadata[0]["x_unit"]
     'cm-1'
+
+    Files of two lasers, told apart by their names:
+
+    >>> data.filenames = ["PE_785nm_01.txt"]
+    >>> lasers = {"*_532nm_*": 532.0, "*_785nm_*": 785.0}
+    >>> convert_spectra(data, x_kind="raman_shift", laser_wavelength_nm=lasers).metadata
+    [{'x_kind': 'raman_shift', 'x_unit': 'cm-1', 'laser_wavelength_nm': 785.0}]
     """
     if x_kind not in (None, "raman_shift", "wavenumber"):
         raise ValueError(
@@ -205,11 +235,16 @@ def convert_spectra(
         )
     if y_kind not in (None, "absorbance"):
         raise ValueError(f"y_kind must be 'absorbance' or None; got {y_kind!r}")
+    check_laser(laser_wavelength_nm)
+    groups = data.get("groups")
+    groups = [None] * len(data.spectra) if groups is None else groups
     spectra, metadata = [], []
-    for (axis, values), meta, name in zip(data.spectra, data.metadata, data.filenames):
+    for (axis, values), meta, name, group in zip(
+        data.spectra, data.metadata, data.filenames, groups
+    ):
         meta = dict(meta)
         if x_kind is not None:
-            axis = _convert_axis(axis, meta, x_kind, laser_wavelength_nm, name)
+            axis = _convert_axis(axis, meta, x_kind, laser_wavelength_nm, name, group)
         if y_kind is not None:
             values = _convert_signal(values, meta, percent, name)
         spectra.append(ascending(np.asarray(axis), np.asarray(values)))
@@ -217,29 +252,44 @@ def convert_spectra(
     return Bunch(**{**data, "spectra": spectra, "metadata": metadata})
 
 
-def _convert_axis(axis, meta: dict, target: str, laser, name) -> np.ndarray:
+def _convert_axis(axis, meta: dict, target: str, laser, name, group) -> np.ndarray:
     kind, unit = meta.get("x_kind"), meta.get("x_unit")
     if kind == target:
         return np.asarray(axis, dtype=np.float64)
+    if kind is None and unit == "cm-1":
+        raise SpectrumFileError(
+            f"{name}: its axis is in cm-1, but the file does not say whether it "
+            "is a Raman shift or an absolute wavenumber (a header such as "
+            "'wavenumber' or 'cm-1'): head its axis column 'Raman shift (cm-1)' "
+            "or 'absolute wavenumber (cm-1)', or set its metadata['x_kind'] to "
+            "'raman_shift' or 'wavenumber'"
+        )
     if kind is None:
         raise SpectrumFileError(
             f"{name}: the file does not record its axis unit; convert its "
             "spectra yourself (wavelength_to_raman_shift, microns_to_wavenumbers)"
         )
+    if kind == "wavelength" and unit not in ("nm", "um"):
+        raise SpectrumFileError(
+            f"{name}: its axis is a wavelength in {unit or 'a unit it does not say'}"
+            ", not nm or µm: head its axis column 'Wavelength (nm)' or "
+            "'Wavelength (um)', or set its metadata['x_unit'] to 'nm' or 'um'"
+        )
     if target == "raman_shift" and kind in ("wavelength", "wavenumber"):
-        laser = meta.get("laser_wavelength_nm", laser)
-        if laser is None:
+        nm, why = laser_for(laser, meta, name, group)
+        if nm is None:
+            what = "absolute wavenumber" if kind == "wavenumber" else "wavelength"
             raise SpectrumFileError(
-                f"{name}: Raman shift from {kind} [{unit}] needs the laser "
-                "wavelength, which the file does not record: pass "
-                "laser_wavelength_nm="
+                f"{name}: its axis is a{'n' * (what[0] == 'a')} {what} in {unit}, "
+                "and its Raman shift needs the laser wavelength, which the file "
+                f"does not record{'; ' + why if why else ''}: {FIX}"
             )
         if kind == "wavelength":
-            nm = np.asarray(axis) * (1e3 if unit == "um" else 1.0)
-            shift = wavelength_to_raman_shift(nm, laser)
+            scale = 1e3 if unit == "um" else 1.0
+            shift = wavelength_to_raman_shift(np.asarray(axis) * scale, nm)
         else:
-            shift = _NM_PER_CM / laser - np.asarray(axis, dtype=np.float64)
-        meta.update(x_kind="raman_shift", x_unit="cm-1", laser_wavelength_nm=laser)
+            shift = _NM_PER_CM / nm - np.asarray(axis, dtype=np.float64)
+        meta.update(x_kind="raman_shift", x_unit="cm-1", laser_wavelength_nm=nm)
         return shift
     if target == "wavenumber" and kind == "wavelength":
         microns = np.asarray(axis) / (1e3 if unit == "nm" else 1.0)

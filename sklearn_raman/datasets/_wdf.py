@@ -59,7 +59,61 @@ def read_wdf(path: Path) -> FileSpectra:
             base["laser_wavelength_nm"] = round(1e7 / header.laser_wavenumber, 3)
         metadata = [dict(base, index=i) for i in range(n)]
         _spectrum_origins(origins, metadata, n)
+        try:
+            area = handle.map_area
+        except EOFError:  # no map: a single spectrum or a series
+            area = None
+        if area is not None:
+            _map_pixels(area, wdf.MapAreaFlags, metadata)
     return FileSpectra(path, [axis] * n, list(values), metadata)
+
+
+def _map_pixels(area, flags, metadata: list[dict]) -> None:
+    """Pixel ``x``, ``y`` (and ``z``) and ``map_shape`` of a map's spectra.
+
+    From the stage positions where they lie on the map's grid, else from the
+    collection order (row by row, or as the map's flags say).
+    """
+    if int(area.flags) & int(flags.RandomPoints):
+        return  # no grid
+    count, start, step = area.count, area.start, area.step
+    if int(area.flags) & int(flags.XYLine):  # a line, at any angle: one row
+        for i, meta in enumerate(metadata):
+            meta.update(x=i, y=0, map_shape=(1, int(count.x)))
+        return
+    axes = [a for a in "zyx" if a != "z" or int(count.z) > 1]
+    shape = tuple(int(getattr(count, a)) for a in axes)
+    pixels = []
+    for meta in metadata:
+        where = meta.get("position_um", {})
+        pixel = {}
+        for a in axes:
+            if a in where and getattr(step, a):
+                k = (where[a] - getattr(start, a)) / getattr(step, a)
+                if abs(k - round(k)) < 0.05:
+                    pixel[a] = round(k)
+        pixels.append(pixel if len(pixel) == len(axes) else None)
+    if any(p is None for p in pixels):
+        pixels = [_raster(i, shape, int(area.flags), flags) for i in range(len(pixels))]
+    for meta, pixel in zip(metadata, pixels):
+        meta.update(pixel, map_shape=shape)
+
+
+def _raster(i: int, shape: tuple, value: int, flags) -> dict:
+    """Pixel of the ``i``-th spectrum of a map collected row by row."""
+    ny, nx = shape[-2:]
+    if value & int(flags.ColumnMajor):
+        x, y = divmod(i % (nx * ny), ny)
+        if value & int(flags.Alternating) and x % 2:
+            y = ny - 1 - y
+    else:
+        y, x = divmod(i % (nx * ny), nx)
+        if value & int(flags.Alternating) and y % 2:
+            x = nx - 1 - x
+    pixel = {"x": x, "y": y}
+    if len(shape) == 3:
+        pixel["z"] = i // (nx * ny)
+    return pixel
 
 
 def _spectrum_origins(origins: dict, metadata: list[dict], n: int) -> None:

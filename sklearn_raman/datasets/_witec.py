@@ -35,6 +35,8 @@ def read_witec(path: Path) -> FileSpectra:
     for graph in graphs:
         x, unit = graph.x_axis()
         data = np.asarray(graph.array(), dtype=np.float64)
+        # witio's (SizeX, SizeY, points): flattened x-major, so x = i // SizeY
+        size_x, size_y = data.shape[:2] if data.ndim == 3 else (len(data), 1)
         data = data.reshape(-1, data.shape[-1])
         base = dict(zip(("x_kind", "x_unit"), _X_UNITS.get(unit, ("other", unit))))
         base.update(y_kind="counts", title=graph.caption or "")
@@ -46,6 +48,8 @@ def read_witec(path: Path) -> FileSpectra:
             meta = dict(base, index=len(values), graph_index=i)
             if positions is not None:
                 meta["position_um"] = positions[i]
+            if len(data) > 1:  # a line or image scan: its pixel and shape
+                meta.update(x=i // size_y, y=i % size_y, map_shape=(size_y, size_x))
             axes.append(np.asarray(x, dtype=np.float64))
             values.append(spectrum)
             metadata.append(meta)
