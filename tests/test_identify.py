@@ -3,6 +3,7 @@ folder, ``identify`` files with it, a held-out material comes back "unknown"."""
 
 import csv
 import json
+import re
 import shutil
 from collections import Counter
 
@@ -164,7 +165,9 @@ def test_train_with_a_baseline_on_native_axes(folders, tmp_path):
         main(argv + ["--baseline", "nope"])
 
 
-def test_identify_refuses_another_axis_and_warns_of_a_short_one(folders, tmp_path):
+def test_identify_refuses_another_axis_and_warns_of_a_short_one(
+    folders, tmp_path, capsys
+):
     model = tmp_path / "library.skops"
     main(
         ["train", "--data", str(folders / "reference"), "--model", "library"]
@@ -181,16 +184,20 @@ def test_identify_refuses_another_axis_and_warns_of_a_short_one(folders, tmp_pat
         + "\n".join(f"{x}, 1" for x in range(800, 900))
         + "\n##END=\n"
     )
+    assert main(["identify", str(model), str(nm)]) == 2  # a user error
+    err = capsys.readouterr().err
+    assert "nm.jdx: its axis is a wavelength" in err and len(err.splitlines()) == 1
     with pytest.raises(SpectrumFileError, match="nm.jdx: its axis is a wavelength"):
-        main(["identify", str(model), str(nm)])
+        main(["--debug", "identify", str(model), str(nm)])
     spc = tmp_path / "short.csv"
     spc.write_text("\n".join(f"{x},{x % 7}" for x in range(200, 600)))
     with pytest.warns(UserWarning, match="short.csv: .* covers 25% of the model"):
         main(["identify", str(model), str(spc)])
     pipeline = tmp_path / "pipeline.skops"
     persistence.dump(bundle["pipeline"], pipeline)
-    with pytest.raises(ValueError, match="not a model written by .*train"):
-        main(["identify", str(pipeline), str(spc)])
+    assert main(["identify", str(pipeline), str(spc)]) == 2
+    err = capsys.readouterr().err
+    assert re.search("^error: .*not a model written by .*train", err)
 
 
 def test_identify_two_classes_without_probabilities(folders, tmp_path):
@@ -243,8 +250,10 @@ def test_pretrain_then_train_from_it(folders, tmp_path, capsys):
     assert pipeline[-1].estimator.init_from == str(encoder)
     with pytest.raises(SystemExit):  # argparse: no such model
         main(["pretrain", "--data", str(folders / "reference"), "--model", "nope"])
-    with pytest.raises(ValueError, match="not a deep network"):  # classical
-        main(["pretrain", "--data", str(folders), "--model", "knn1", "--out", "x"])
+    # classical: a user error, one line and exit status 2
+    argv = ["pretrain", "--data", str(folders), "--model", "knn1", "--out", "x"]
+    assert main(argv) == 2
+    assert "not a deep network" in capsys.readouterr().err
 
 
 def test_pretrain_on_real_ftir_files_then_train_from_it(mmpsd_reference, tmp_path):

@@ -43,9 +43,10 @@ DATA_HELP = (
 
 
 def add_folder(group) -> None:
-    """``--data PATH`` (required) and ``--label-from``: a reference folder."""
+    """``--data PATH`` (required), ``--label-from``, ``--laser``: a reference folder."""
     group.add_argument("--data", metavar="FOLDER", required=True, help=DATA_HELP)
     add_label_from(group)
+    add_laser(group)
 
 
 def add_source(group, *, required: bool, subset: int) -> None:
@@ -61,6 +62,74 @@ def add_source(group, *, required: bool, subset: int) -> None:
         help="RRUFF Dataset_1 or Dataset_2",
     )
     add_label_from(group)
+    add_laser(group)
+
+
+LASER_HELP = (
+    "excitation wavelength in nm of files whose axis is a wavelength (nm), "
+    "to convert them to Raman shift: NM for every file, or PATTERN=NM, "
+    "repeated, a glob on the file name or path (e.g. --laser '*532*=532' "
+    "--laser '*785*=785'); a file that records its laser uses its own"
+)
+
+#: excitation wavelengths a --laser value may take, nm (deep UV to far NIR)
+LASER_RANGE_NM = (100.0, 2000.0)
+
+
+def laser(value: str) -> tuple[str | None, float]:
+    """``--laser``: ``NM`` -> ``(None, nm)``; ``PATTERN=NM`` -> ``(PATTERN, nm)``."""
+    pattern, sep, number = value.rpartition("=")
+    low, high = LASER_RANGE_NM
+    try:
+        nm = float(number)
+    except ValueError:
+        nm = float("nan")
+    if not low <= nm <= high or (sep and not pattern):
+        raise argparse.ArgumentTypeError(
+            f"--laser takes NM or PATTERN=NM, a wavelength in nm from {low:g} to "
+            f"{high:g} (e.g. 532 or '*532*=532'); got {value!r}"
+        )
+    return (pattern or None), nm
+
+
+def add_laser(group) -> None:
+    """``--laser NM | PATTERN=NM`` (repeatable): wavelength axes to Raman shift."""
+    group.add_argument(
+        "--laser",
+        type=laser,
+        action="append",
+        default=None,
+        metavar="[PATTERN=]NM",
+        help=LASER_HELP,
+    )
+
+
+def lasers(args) -> float | dict[str, float] | None:
+    """The ``laser_wavelength_nm`` of ``convert_spectra`` the ``--laser`` give.
+
+    None without ``--laser``; one number for ``--laser NM``; ``{PATTERN: NM}``
+    for ``--laser PATTERN=NM`` given once per pattern.
+    """
+    given = getattr(args, "laser", None) or []
+    if not given:
+        return None
+    bare = [nm for pattern, nm in given if pattern is None]
+    if bare and len(given) > 1:
+        raise ValueError(
+            "--laser: give one --laser NM for all files, or --laser PATTERN=NM "
+            "for each group of files (e.g. --laser '*532*=532' --laser "
+            "'*785*=785'), not both nor NM twice"
+        )
+    if bare:
+        return bare[0]
+    mapping: dict[str, float] = {}
+    for pattern, nm in given:
+        if mapping.setdefault(pattern, nm) != nm:
+            raise ValueError(
+                f"--laser: the pattern {pattern!r} is given two lasers "
+                f"({mapping[pattern]:g} and {nm:g} nm); give it once"
+            )
+    return mapping
 
 
 def add_grid(group) -> None:

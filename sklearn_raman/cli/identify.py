@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import _args, _data
+
 
 def add_parser(sub) -> None:
     """The ``identify`` command and its options."""
@@ -14,6 +16,7 @@ def add_parser(sub) -> None:
     identify.add_argument("model", metavar="MODEL.skops")
     identify.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
     identify.add_argument("--top", type=int, default=5, help="matches shown")
+    _args.add_laser(identify)
     identify.add_argument(
         "--alpha",
         type=float,
@@ -45,15 +48,26 @@ def _print(result, alpha: float) -> None:
 
 def run(args) -> int:
     """Read the files, identify their spectra, print (and write) the results."""
-    from ..datasets import read_spectra
+    from ..datasets import SpectrumFileError
     from ..identification import SpectrumIdentifier, save_match_plots
 
     identifier = SpectrumIdentifier.load(args.model)
-    data = read_spectra(args.files, label_from=lambda _: "", on_error="warn")
+    # the model's axis kind decides: a model fitted on wavelengths (an older
+    # model file) takes wavelengths as they are, any other needs the laser
+    data = _data.read_converted(
+        args.files,
+        _args.lasers(args),
+        demand=identifier.x_kind_ != "wavelength",
+        label_from=lambda _: "",
+        on_error="warn",
+    )
     for path, reason in data.skipped:
         print(f"skipped {path}: {reason}")
     if not data.spectra:
-        raise ValueError(f"no spectrum could be read from {' '.join(args.files)}")
+        raise SpectrumFileError(
+            f"no spectrum could be read from {' '.join(args.files)}: give files "
+            "or folders of spectrum files (the reasons are printed above)"
+        )
     result = identifier.identify(data, top=args.top, alpha=args.alpha)
     _print(result, args.alpha)
     if args.out:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _args
+from . import _args, _data
 
 
 def add_parser(sub) -> None:
@@ -59,11 +59,10 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     """Read the references, fit a :class:`SpectrumIdentifier`, save it."""
-    from ..datasets import read_spectra
     from ..identification import SpectrumIdentifier
 
     started = time.perf_counter()
-    data = read_spectra(args.data, label_from=args.label_from, progress=None)
+    data = _data.read_folder(args)
     classes, counts = np.unique(data.y, return_counts=True)
     print(
         f"data: {args.data}: {len(data.spectra)} spectra of {len(classes)} classes "
