@@ -15,7 +15,7 @@ class SpectrumFileError(ValueError):
     >>> try:
     ...     read_table(path)
     ... except SpectrumFileError as error:
-    ...     print(str(error).split(": ", 1)[1])
+    ...     print(str(error).split(": ")[1])
     no data rows (wavenumber, intensity) found
     """
 
