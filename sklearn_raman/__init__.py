@@ -28,6 +28,7 @@ _LAZY = {
     "classical_baselines": "baselines",
     "SpectrumFileError": "datasets",
     "load_rruff_sang2021": "datasets",
+    "make_map": "datasets",
     "make_multimodal": "datasets",
     "make_spectra": "datasets",
     "read_spectra": "datasets",
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
         datasets,
         identification,
         inspection,
+        maps,
         metrics,
         modalities,
         model_selection,
@@ -90,6 +92,7 @@ if TYPE_CHECKING:
     from .datasets import (
         SpectrumFileError,
         load_rruff_sang2021,
+        make_map,
         make_multimodal,
         make_spectra,
         read_spectra,

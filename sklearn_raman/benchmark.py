@@ -56,7 +56,11 @@ def model_names() -> list[str]:
     Returns
     -------
     names : list of str
-        The classical baselines, ``"library"``, the models with their own
+        The classical baselines, ``"library"`` (cosine similarity) and
+        ``"library_pearson"`` (Pearson correlation, Open Specy's measure: a
+        query far less noisy than the references, such as a particle's mean
+        spectrum in a map, keeps its similarity, which the cosine of
+        min-max-normalised spectra does not), the models with their own
         recipe (``"recommended"``, ...), then the literature's deep nets.
 
     Examples
@@ -65,7 +69,13 @@ def model_names() -> list[str]:
     >>> model_names()[:2], "recommended" in model_names()
     (['knn1', 'knn5'], True)
     """
-    return [*classical_baselines(), "library", *OWN_RECIPE_MODELS, *DEEP_MODELS]
+    return [
+        *classical_baselines(),
+        "library",
+        "library_pearson",
+        *OWN_RECIPE_MODELS,
+        *DEEP_MODELS,
+    ]
 
 
 def make_models(
@@ -115,6 +125,8 @@ def make_models(
             models[name] = classical[name]
         elif name == "library":
             models[name] = LibrarySearchClassifier(metric="cosine")
+        elif name == "library_pearson":
+            models[name] = LibrarySearchClassifier(metric="pearson")
         elif name in OWN_RECIPE_MODELS:
             models[name] = OWN_RECIPE_MODELS[name](
                 **(overrides or {}), device=device, random_state=random_state

@@ -1,6 +1,6 @@
 """The command line: ``python -m sklearn_raman COMMAND``.
 
-The commands: benchmark, train, identify, pretrain. Each is a module with
+The commands: benchmark, train, identify, identify-map, pretrain. Each is a module with
 ``add_parser(sub)`` and ``run(args)``, a thin layer over the public API
 (:mod:`sklearn_raman.benchmark`,
 :class:`~sklearn_raman.identification.SpectrumIdentifier`,
@@ -36,7 +36,12 @@ DEBUG_HELP = (
 )
 
 #: the commands, in the order ``--help`` lists them
-COMMANDS = ("benchmark", "train", "identify", "pretrain")
+COMMANDS = ("benchmark", "train", "identify", "identify-map", "pretrain")
+
+
+def _module(command: str) -> str:
+    """The module of a command (``identify-map`` -> ``.identify_map``)."""
+    return "." + command.replace("-", "_")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
-        importlib.import_module(f".{name}", __name__).add_parser(sub)
+        importlib.import_module(_module(name), __name__).add_parser(sub)
     for command in sub.choices.values():
         # after the command too; SUPPRESS: not given there, the top level's stays
         command.add_argument(
@@ -98,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = argv  # the command line as given (benchmark records it)
     try:
-        return importlib.import_module(f".{args.command}", __name__).run(args)
+        return importlib.import_module(_module(args.command), __name__).run(args)
     except Exception as exc:
         if debug_requested(args.debug) or not is_user_error(exc):
             raise

@@ -2,6 +2,7 @@
 
 from ._folder import read_spectra
 from ._formats import METADATA_KEYS
+from ._mapdata import make_map
 from ._multimodal import make_multimodal
 from ._readers import read_spectrum, read_table, rruff_sample_id
 from ._rruff import load_rruff_sang2021
@@ -25,6 +26,7 @@ __all__ = [
     "transmittance_to_absorbance",
     "wavelength_to_raman_shift",
     "load_rruff_sang2021",
+    "make_map",
     "make_multimodal",
     "make_spectra",
     "read_spectra",
