@@ -302,10 +302,10 @@ def identify_map(
     props = measure_particles(labels, size)
     if n:
         means = _particle_means(smap, labels, codes, pixel_codes, chunk_pixels)
-        codes_p, scores_p, novelty_p = pixel_model.predict(means)
+        codes_p, top_p, scores_p, novelty_p = pixel_model.predict_top(means)
     else:
         means = np.zeros((0, smap.n_points))
-        codes_p = np.zeros(0, np.int16)
+        codes_p = top_p = np.zeros(0, np.int16)
         scores_p = novelty_p = np.zeros(0, np.float32)
     return MapIdentification(
         name=smap.name,
@@ -315,6 +315,7 @@ def identify_map(
         novelty=novelty,
         particle_labels=labels,
         particle_codes=codes_p.astype(int),
+        particle_top_codes=top_p.astype(int),
         particle_pixel_codes=pixel_codes,
         particle_scores=scores_p,
         particle_novelty=novelty_p,

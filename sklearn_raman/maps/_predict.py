@@ -163,14 +163,34 @@ class PixelModel:
         novelty : ndarray of float32, shape (n,)
             The known-ness score (NaN without an open-set model).
         """
+        codes, _, scores, novelty = self.predict_top(X)
+        return codes, scores, novelty
+
+    def predict_top(self, X):
+        """``(codes, top_codes, scores, novelty)``: :meth:`predict` and the top match.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, n_points)
+            Spectra on the map's axis.
+
+        Returns
+        -------
+        codes, top_codes : ndarray of int16, shape (n,)
+            The verdict (-1: unknown) and the best match (a class, also
+            where the verdict is unknown).
+        scores, novelty : ndarray of float32, shape (n,)
+            As :meth:`predict`.
+        """
         n = len(X)
         if n == 0:
             empty = np.zeros(0, dtype=np.float32)
-            return np.zeros(0, dtype=np.int16), empty, empty
+            none = np.zeros(0, dtype=np.int16)
+            return none, none, empty, empty
         X = self._features(np.asarray(X))
         if self.open_set:
             found = self.final.identify(X, top=1, alpha=None)
-            verdicts = found.verdicts
+            verdicts, tops = found.verdicts, found.top_classes[:, 0]
             scores = found.top_scores[:, 0]
             novelty = found.novelty
         else:
@@ -180,10 +200,17 @@ class PixelModel:
                 verdicts, scores = self.final.classes_[best], proba.max(axis=1)
             else:
                 verdicts, scores = self.final.predict(X), np.full(n, np.nan)
-            novelty = np.full(n, np.nan)
-        codes = np.fromiter(
-            (self._index.get(v, UNKNOWN) for v in verdicts.tolist()),
-            dtype=np.int16,
-            count=n,
+            tops, novelty = verdicts, np.full(n, np.nan)
+        return (
+            self._codes(verdicts),
+            self._codes(tops),
+            np.asarray(scores, np.float32),
+            np.asarray(novelty, np.float32),
         )
-        return codes, np.asarray(scores, np.float32), np.asarray(novelty, np.float32)
+
+    def _codes(self, labels) -> np.ndarray:
+        return np.fromiter(
+            (self._index.get(v, UNKNOWN) for v in np.asarray(labels).tolist()),
+            dtype=np.int16,
+            count=len(labels),
+        )

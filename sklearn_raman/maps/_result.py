@@ -11,7 +11,7 @@ from ._particles import BACKGROUND, size_class_names, size_class_of
 
 
 class MapIdentification:
-    """The identification of a map: every pixel, every particle, the counts.
+    r"""The identification of a map: every pixel, every particle, the counts.
 
     Made by :func:`identify_map`. Pixel codes: a class index (``>= 0``),
     ``-1`` unknown, ``-2`` background.
@@ -26,8 +26,10 @@ class MapIdentification:
         Per pixel: code, top match score, known-ness.
     particle_labels : ndarray of int, shape (ny, nx)
         0: no particle; else the particle's id.
-    particle_codes, particle_pixel_codes : ndarray of int, shape (n_particles,)
-        Per particle: the code of its mean spectrum, the code of its pixels.
+    particle_codes, particle_top_codes, particle_pixel_codes : ndarray of int, \
+            shape (n_particles,)
+        Per particle: the verdict of its mean spectrum, its best match (also
+        where the verdict is unknown), the commonest verdict of its pixels.
     particle_scores, particle_novelty : ndarray of shape (n_particles,)
         Per particle: top match score and known-ness of its mean spectrum.
     particle_spectra : ndarray of shape (n_particles, n_points)
@@ -95,6 +97,7 @@ class MapIdentification:
         novelty,
         particle_labels,
         particle_codes,
+        particle_top_codes,
         particle_pixel_codes,
         particle_scores,
         particle_novelty,
@@ -124,6 +127,7 @@ class MapIdentification:
         table = {
             "particle_id": properties["particle_id"],
             "material": self.names(particle_codes),
+            "top_match": self.names(particle_top_codes),
             "score": np.asarray(particle_scores, float),
             "novelty": np.asarray(particle_novelty, float),
             "pixel_material": self.names(particle_pixel_codes),
@@ -175,7 +179,8 @@ class MapIdentification:
         """The particle table as one dict per particle.
 
         Keys: ``particle_id``; ``material`` (the verdict of the particle's
-        mean spectrum: a class or "unknown"), ``score`` (its top match's
+        mean spectrum: a class or "unknown"), ``top_match`` (its best match,
+        a class even where the verdict is unknown), ``score`` (that match's
         score), ``novelty`` (its known-ness), ``pixel_material`` (the verdict
         of its pixels), ``n_pixels``, ``area_um2``, ``feret_max_um``,
         ``feret_min_um``, ``centroid_x_um``, ``centroid_y_um`` and
