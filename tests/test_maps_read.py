@@ -285,3 +285,92 @@ def test_witec_image_scans_keep_their_pixels_and_shape(tmp_path, monkeypatch):
     for meta, values in zip(data.metadata, data.values):
         assert meta["map_shape"] == (2, 3)
         assert np.array_equal(values, cube[meta["x"], meta["y"]])
+
+
+# stage positions and line scans of .wdf maps (the map area, faked)
+
+
+class _Flags:
+    RandomPoints, ColumnMajor, Alternating, XYLine = 1, 2, 4, 8
+
+
+def _area(flags=0, nx=3, ny=2, nz=1):
+    from types import SimpleNamespace
+
+    xyz = SimpleNamespace
+    return SimpleNamespace(
+        flags=flags,
+        count=xyz(x=nx, y=ny, z=nz),
+        start=xyz(x=0.0, y=0.0, z=0.0),
+        step=xyz(x=1.0, y=1.0, z=1.0),
+    )
+
+
+def test_wdf_depth_slice_line_is_one_row_per_depth():
+    from sklearn_raman.datasets._wdf import _map_pixels
+
+    metadata = [{} for _ in range(6)]
+    _map_pixels(_area(_Flags.XYLine, nx=3, nz=2), _Flags, metadata)
+    assert [(m["x"], m["y"]) for m in metadata] == [
+        (0, 0),
+        (1, 0),
+        (2, 0),
+        (0, 1),
+        (1, 1),
+        (2, 1),
+    ]
+    assert {m["map_shape"] for m in metadata} == {(2, 3)}
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [
+        [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (5, 1)],  # off the grid
+        [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (1, 1)],  # one pixel twice
+    ],
+)
+def test_wdf_stage_positions_off_the_grid_fall_back_to_the_raster(positions):
+    from sklearn_raman.datasets._wdf import _map_pixels
+
+    metadata = [{"position_um": {"x": float(x), "y": float(y)}} for x, y in positions]
+    _map_pixels(_area(), _Flags, metadata)
+    assert [(m["x"], m["y"]) for m in metadata] == [
+        (0, 0),
+        (1, 0),
+        (2, 0),
+        (0, 1),
+        (1, 1),
+        (2, 1),
+    ]
+
+
+def test_image_partners_found_whatever_their_case(tmp_path):
+    import shutil
+
+    from conftest import SHARED_DATA
+
+    formats = SHARED_DATA / "formats"
+    if not (formats / "openspecy" / "CA_small_UF.hdr").is_file():
+        pytest.skip(f"{formats} not found (../shared/data)")
+    shutil.copy(formats / "openspecy" / "CA_small_UF.hdr", tmp_path / "MAP.HDR")
+    shutil.copy(formats / "openspecy" / "CA_small_UF.dat", tmp_path / "map.dat")
+    shutil.copy(formats / "agilent_fpa" / "tile.bsp", tmp_path / "TILE.BSP")
+    shutil.copy(formats / "agilent_fpa" / "tile.dat", tmp_path / "TILE.DAT")
+    data = read_spectra(tmp_path, label_from=lambda _: "")
+    assert len(data.spectra) == 208 + 400 and not data.skipped
+    for name, n in (("TILE.DAT", 400), ("map.dat", 208)):
+        assert len(read_spectra(tmp_path / name, label_from=lambda _: "").spectra) == n
+
+
+def test_unreadable_header_candidate_does_not_abort_a_folder(tmp_path, monkeypatch):
+    from sklearn_raman.datasets import _formats
+
+    (tmp_path / "a.csv").write_text("100,1\n200,2\n300,3\n")
+    (tmp_path / "b.img").write_bytes(b"\x00" * 8)
+    (tmp_path / "b.hdr").write_text("ENVI\n")
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(f"[Errno 13] Permission denied: '{path}'")
+
+    monkeypatch.setattr(_formats, "open", refuse, raising=False)
+    assert _formats.companion_header(tmp_path / "b.img") is None

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._formats import FileSpectra
+from ._formats import FileSpectra, sibling
 from ._text import SpectrumFileError
 
 _PREAMBLE = 255  # float32 values before a cube's data
@@ -157,13 +157,15 @@ def _image(tiles: dict[tuple[int, int], np.ndarray], base: dict, path: Path):
 def read_agilent_tile(path: Path) -> FileSpectra:
     """Every pixel of an FPA tile (``.bsp`` header, ``.dat`` cube)."""
     path = Path(path)
-    header, data = path.with_suffix(".bsp"), path.with_suffix(".dat")
-    for needed in (header, data):
-        if not needed.is_file():
+    found = {}
+    for suffix in (".bsp", ".dat"):
+        found[suffix] = sibling(path, path.stem + suffix)
+        if found[suffix] is None:
             raise SpectrumFileError(
                 f"{path}: an FPA tile is a .bsp header and a .dat cube; "
-                f"{needed.name} is missing beside it"
+                f"{path.stem + suffix} is missing beside it"
             )
+    header, data = found[".bsp"], found[".dat"]
     axis, base = _header(header)
     values, metadata = _image({(0, 0): _cube(data, len(axis))}, base, data)
     return FileSpectra(header, [axis] * len(values), list(values), metadata)
@@ -191,7 +193,7 @@ def read_agilent_mosaic(path: Path) -> FileSpectra:
     if path.suffix.lower() == ".dmd":  # a tile named: the mosaic's header
         match = _TILE_NAME.search(path.stem)
         stem = path.stem[: match.start()] if match else path.stem
-        path = path.with_name(stem + ".dmt")
+        path = sibling(path, stem + ".dmt") or path.with_name(stem + ".dmt")
     if not path.is_file():
         raise SpectrumFileError(f"{path}: the mosaic's .dmt header is missing")
     axis, base = _header(path)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ._formats import _ENVI_DATA as _DATA_SUFFIXES
-from ._formats import FileSpectra
+from ._formats import FileSpectra, sibling
 from ._text import SpectrumFileError
 
 #: ENVI data type codes -> numpy type (byte order applied after)
@@ -121,8 +121,9 @@ def read_envi_header(path: str | os.PathLike) -> dict[str, str]:
 
 def header_of(path: Path) -> Path | None:
     """The ``.hdr`` of an ENVI data file (``x.dat``, ``x.img``, ``x``), or None."""
-    for candidate in (path.with_suffix(".hdr"), path.with_name(path.name + ".hdr")):
-        if candidate != path and candidate.is_file():
+    for name in (path.stem + ".hdr", path.name + ".hdr"):
+        candidate = sibling(path, name)
+        if candidate is not None and candidate != path:
             return candidate
     return None
 
@@ -133,11 +134,11 @@ def _data_file(header: Path, fields: dict) -> Path:
         if named.is_file():
             return named
     stem = header.with_suffix("")
-    found = [
-        stem.with_name(stem.name + suffix)
-        for suffix in _DATA_SUFFIXES
-        if stem.with_name(stem.name + suffix).is_file()
-    ]
+    found = []
+    for suffix in _DATA_SUFFIXES:
+        partner = sibling(header, stem.name + suffix)
+        if partner is not None and partner != header and partner not in found:
+            found.append(partner)
     if not found:
         tried = ", ".join(stem.name + s for s in _DATA_SUFFIXES if s)
         raise SpectrumFileError(

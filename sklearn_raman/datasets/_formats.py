@@ -13,9 +13,11 @@ metadata dict per spectrum in the package's vocabulary (see
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -252,8 +254,50 @@ _MOSAIC_TILE = re.compile(r"^(.*)_\d{4}_\d{4}$")
 
 
 def _is_envi_header(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(6).rstrip(b"\r\n") == b"ENVI"
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(6).rstrip(b"\r\n") == b"ENVI"
+    except OSError:  # unreadable: no header of ours (its own read says why)
+        return False
+
+
+@lru_cache(maxsize=32)
+def _listing(folder: str, mtime_ns: int) -> dict[str, str]:
+    """Lower-cased file name -> file name of a folder (as of ``mtime_ns``)."""
+    return {name.lower(): name for name in os.listdir(folder)}
+
+
+def sibling(path: str | Path, name: str) -> Path | None:
+    """The file ``name`` beside ``path``, its case ignored (None: there is none).
+
+    An image's partner files are found whatever their case (``MAP.HDR`` with
+    ``map.dat``, ``TILE.BSP`` with ``TILE.DAT``): instruments and copies
+    between file systems change it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file of the folder.
+    name : str
+        The partner's name.
+
+    Returns
+    -------
+    partner : Path or None
+        The partner, exactly named where it exists so.
+    """
+    path = Path(path)
+    exact = path.with_name(name)
+    if exact.is_file():
+        return exact
+    folder = path.parent
+    try:
+        found = _listing(str(folder), os.stat(folder).st_mtime_ns).get(name.lower())
+    except OSError:
+        return None
+    if found is None or not (folder / found).is_file():
+        return None
+    return folder / found
 
 
 def companion_header(path: str | Path) -> Path | None:
@@ -268,13 +312,15 @@ def companion_header(path: str | Path) -> Path | None:
     suffix = path.suffix.lower()
     if suffix == ".dmd":
         match = _MOSAIC_TILE.match(path.stem)
-        header = path.with_name(f"{match.group(1)}.dmt") if match else None
-        return header if header is not None and header.is_file() else None
-    if suffix == ".dat" and path.with_suffix(".bsp").is_file():
-        return path.with_suffix(".bsp")
+        return sibling(path, f"{match.group(1)}.dmt") if match else None
+    if suffix == ".dat":
+        tile = sibling(path, path.stem + ".bsp")
+        if tile is not None:
+            return tile
     if suffix in _ENVI_DATA:
-        for header in (path.with_suffix(".hdr"), path.with_name(path.name + ".hdr")):
-            if header != path and header.is_file() and _is_envi_header(header):
+        for name in (path.stem + ".hdr", path.name + ".hdr"):
+            header = sibling(path, name)
+            if header is not None and header != path and _is_envi_header(header):
                 return header
     return None
 

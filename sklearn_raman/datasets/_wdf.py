@@ -78,8 +78,10 @@ def _map_pixels(area, flags, metadata: list[dict]) -> None:
         return  # no grid
     count, start, step = area.count, area.start, area.step
     if int(area.flags) & int(flags.XYLine):  # a line, at any angle: one row
+        # (one row per depth of a depth slice)
+        nx, depths = int(count.x), max(1, int(count.z))
         for i, meta in enumerate(metadata):
-            meta.update(x=i, y=0, map_shape=(1, int(count.x)))
+            meta.update(x=i % nx, y=i // nx, map_shape=(depths, nx))
         return
     axes = [a for a in "zyx" if a != "z" or int(count.z) > 1]
     shape = tuple(int(getattr(count, a)) for a in axes)
@@ -93,10 +95,23 @@ def _map_pixels(area, flags, metadata: list[dict]) -> None:
                 if abs(k - round(k)) < 0.05:
                     pixel[a] = round(k)
         pixels.append(pixel if len(pixel) == len(axes) else None)
-    if any(p is None for p in pixels):
+    if not _on_grid(pixels, axes, shape):
         pixels = [_raster(i, shape, int(area.flags), flags) for i in range(len(pixels))]
     for meta, pixel in zip(metadata, pixels):
         meta.update(pixel, map_shape=shape)
+
+
+def _on_grid(pixels: list, axes: list, shape: tuple) -> bool:
+    """Whether stage-position pixels are each on the map's grid, once."""
+    if any(p is None for p in pixels):
+        return False
+    seen = set()
+    for pixel in pixels:
+        key = tuple(pixel[a] for a in axes)
+        if key in seen or any(not 0 <= k < n for k, n in zip(key, shape)):
+            return False
+        seen.add(key)
+    return True
 
 
 def _raster(i: int, shape: tuple, value: int, flags) -> dict:
