@@ -247,7 +247,7 @@ def test_chunks_and_memory_map_give_the_same_result(model, smap, result, tmp_pat
     assert np.allclose(other.scores, result.scores, equal_nan=True)
 
 
-def test_dask_threads_and_local_cluster_agree(model, smap, result):
+def test_dask_threads_and_local_cluster_agree(model, smap, result, tmp_path):
     da = pytest.importorskip("dask.array")
     distributed = pytest.importorskip("distributed")
     lazy = SpectralMap(
@@ -257,6 +257,11 @@ def test_dask_threads_and_local_cluster_agree(model, smap, result):
     )
     threaded = identify_map(model, lazy, chunk_pixels=400, scheduler="threads")
     assert np.array_equal(threaded.codes, result.codes)
+    np.save(tmp_path / "m.npy", smap.data)
+    from_file = open_npy_map(
+        tmp_path / "m.npy", smap.wavenumbers, chunks=24, pixel_size_um=10
+    )
+    assert from_file.is_lazy
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
@@ -264,8 +269,11 @@ def test_dask_threads_and_local_cluster_agree(model, smap, result):
         distributed.Client(cluster),
     ):
         clustered = identify_map(model, lazy, chunk_pixels=400)
-    assert np.array_equal(clustered.codes, result.codes)
-    assert np.array_equal(clustered.particle_labels, result.particle_labels)
+        read_by_workers = identify_map(model, from_file)
+    for other in (clustered, read_by_workers):
+        assert np.array_equal(other.codes, result.codes)
+        assert np.array_equal(other.particle_labels, result.particle_labels)
+        assert np.allclose(other.particle_spectra, result.particle_spectra)
 
 
 def test_plain_pipelines_and_classifiers(scan, smap):

@@ -20,7 +20,7 @@ into particles, re-identifies each particle's mean spectrum and measures it
 from ._background import signal_to_noise, total_intensity
 from ._evaluate import match_particles, score_particles
 from ._identify import identify_map
-from ._map import SpectralMap, open_npy_map
+from ._map import NpyRows, SpectralMap, open_npy_map
 from ._particles import (
     BACKGROUND,
     SIZE_CLASSES_UM,
@@ -39,6 +39,7 @@ __all__ = [
     "SIZE_CLASSES_UM",
     "UNKNOWN",
     "MapIdentification",
+    "NpyRows",
     "PixelModel",
     "SpectralMap",
     "identify_map",

@@ -76,10 +76,14 @@ def _pixels_on_dask(smap, model, gate, chunk_pixels, scheduler):
     import dask.array as da
 
     data = smap.data
-    side = max(1, int(np.sqrt(chunk_pixels)))
-    data = data.rechunk(
-        {0: min(side, data.shape[0]), 1: min(side, data.shape[1]), 2: -1}
-    )
+    # the user's pixel chunks stay, unless a block would exceed chunk_pixels;
+    # a block needs its pixels' whole spectra
+    largest = max(data.chunks[0]) * max(data.chunks[1])
+    if largest > chunk_pixels:
+        side = max(1, int(np.sqrt(chunk_pixels)))
+        data = data.rechunk({0: side, 1: side, 2: -1})
+    elif len(data.chunks[2]) > 1:
+        data = data.rechunk({2: -1})
     out = da.map_blocks(
         _dask_block,
         data,
@@ -101,7 +105,11 @@ def _reference_spectrum(smap, given, max_rows: int = 64) -> np.ndarray:
             )
         ny = smap.shape[0]
         rows = np.unique(np.linspace(0, ny - 1, min(ny, max_rows)).round().astype(int))
-        sample = np.concatenate([smap.rows(r, r + 1) for r in rows])
+        if smap.is_lazy:  # one computation, not one per row
+            sample = np.asarray(smap.data[rows].compute())
+            sample = sample.reshape(-1, smap.n_points)
+        else:
+            sample = np.concatenate([smap.rows(r, r + 1) for r in rows])
         sample = sample[np.isfinite(sample).all(axis=1)]
         if len(sample) == 0:
             raise ValueError(f"{smap.name or 'the map'}: no pixel holds finite values")
@@ -140,11 +148,13 @@ def _particle_means(smap, labels, codes, particle_codes, chunk_pixels) -> np.nda
     chosen = chosen.reshape(ny, nx)
     sums = np.zeros((n, smap.n_points))
     rows = max(1, int(chunk_pixels) // nx)
-    for start, stop, X in smap.iter_rows(rows):
-        block = labels[start:stop].ravel()
+    for start in range(0, ny, rows):
+        stop = min(ny, start + rows)
         inside = np.flatnonzero(chosen[start:stop].ravel())
-        if inside.size == 0:
+        if inside.size == 0:  # no particle here: not read at all
             continue
+        X = smap.rows(start, stop)
+        block = labels[start:stop].ravel()
         member = sparse.csr_matrix(
             (np.ones(inside.size), (block[inside] - 1, inside)), shape=(n, block.size)
         )
@@ -233,7 +243,9 @@ def identify_map(
         Edges (µm, maximum Feret diameter) of the size classes.
     chunk_pixels : int, default=32768
         Pixels identified at once: the memory held is a few copies of this
-        many spectra.
+        many spectra. A dask map keeps its own chunks unless a block holds
+        more pixels than this (then it is rechunked into square tiles of
+        this many).
     progress : bool, default=False
         A progress bar (tqdm) over the chunks.
     scheduler : str or None, default=None

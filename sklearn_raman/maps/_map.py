@@ -262,8 +262,62 @@ def _read_memmap_rows(data: np.memmap, start: int, stop: int) -> np.ndarray:
     return out.reshape(stop - start, data.shape[1], data.shape[2])
 
 
-def open_npy_map(path, wavenumbers, **kwargs) -> SpectralMap:
-    """A map stored as a ``.npy`` file of shape (ny, nx, n_points), memory-mapped.
+class NpyRows:
+    """Rows of a ``.npy`` map read from its file: what a dask block reads.
+
+    It pickles as its path, so a Dask worker reads its own rows from shared
+    storage; ``dask.array.from_array`` of a memory map would instead send
+    the whole map through the scheduler.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A C-ordered ``.npy`` file of shape (ny, nx, n_points).
+
+    Examples
+    --------
+    >>> import os, pickle, tempfile
+    >>> import numpy as np
+    >>> from sklearn_raman.maps import NpyRows
+    >>> path = os.path.join(tempfile.mkdtemp(), "map.npy")
+    >>> np.save(path, np.arange(24.0).reshape(2, 3, 4))
+    >>> rows = pickle.loads(pickle.dumps(NpyRows(path)))
+    >>> rows.shape, rows[1:2, 0].tolist()
+    ((2, 3, 4), [[12.0, 13.0, 14.0, 15.0]])
+    """
+
+    def __init__(self, path) -> None:
+        self.path = os.fspath(path)
+        mapped = np.load(self.path, mmap_mode="r")
+        if mapped.ndim != 3 or not mapped.flags.c_contiguous:
+            raise ValueError(
+                f"{self.path}: a map is a C-ordered (ny, nx, n_points) array; got "
+                f"shape {mapped.shape}"
+            )
+        self.shape, self.dtype, self.offset = mapped.shape, mapped.dtype, mapped.offset
+        self.ndim = 3
+        del mapped
+
+    def __getitem__(self, key):
+        rows = key[0] if isinstance(key, tuple) else key
+        start, stop, step = (
+            rows.indices(self.shape[0])
+            if isinstance(rows, slice)
+            else (int(rows), int(rows) + 1, 1)
+        )
+        if step != 1:
+            raise IndexError("NpyRows reads contiguous rows only")
+        row = self.shape[1] * self.shape[2]
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset + start * row * self.dtype.itemsize)
+            block = np.fromfile(handle, dtype=self.dtype, count=(stop - start) * row)
+        block = block.reshape(stop - start, self.shape[1], self.shape[2])
+        rest = key[1:] if isinstance(key, tuple) else ()
+        return block[(slice(None), *rest)] if rest else block
+
+
+def open_npy_map(path, wavenumbers, *, chunks=None, **kwargs) -> SpectralMap:
+    """A map stored as a ``.npy`` file of shape (ny, nx, n_points), not loaded.
 
     Parameters
     ----------
@@ -271,13 +325,18 @@ def open_npy_map(path, wavenumbers, **kwargs) -> SpectralMap:
         The ``.npy`` file (``np.save`` or ``np.lib.format.open_memmap``).
     wavenumbers : array-like of shape (n_points,)
         The spectral axis.
+    chunks : int, tuple or None, default=None
+        None: a read-only memory map, read chunk by chunk with plain file
+        reads. Else a ``dask.array`` of chunks of this many image rows (or
+        these dask chunks), each read from the file by the worker that needs
+        it (:class:`NpyRows`): for a Dask cluster that sees the same storage.
     **kwargs
         ``pixel_size_um``, ``x_kind``, ``name`` of :class:`SpectralMap`.
 
     Returns
     -------
     smap : SpectralMap
-        Backed by a read-only memory map: nothing is read until identified.
+        Nothing is read until identified.
 
     Examples
     --------
@@ -288,6 +347,19 @@ def open_npy_map(path, wavenumbers, **kwargs) -> SpectralMap:
     >>> smap = open_npy_map(path, np.arange(10.0), pixel_size_um=5)
     >>> smap.rows(1, 3).shape
     (8, 10)
+    >>> lazy = open_npy_map(path, np.arange(10.0), chunks=2)
+    >>> lazy.is_lazy, lazy.data.chunks[0]
+    (True, (2, 1))
     """
     kwargs.setdefault("name", os.fspath(path))
-    return SpectralMap(np.load(path, mmap_mode="r"), wavenumbers, **kwargs)
+    if chunks is None:
+        return SpectralMap(np.load(path, mmap_mode="r"), wavenumbers, **kwargs)
+    import dask.array as da
+
+    rows = NpyRows(path)
+    if isinstance(chunks, int):
+        chunks = (chunks, -1, -1)
+    data = da.from_array(
+        rows, chunks=chunks, asarray=True, meta=np.empty((0, 0, 0), rows.dtype)
+    )
+    return SpectralMap(data, wavenumbers, **kwargs)
