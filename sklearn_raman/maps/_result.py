@@ -26,10 +26,10 @@ class MapIdentification:
         Per pixel: code, top match score, known-ness.
     particle_labels : ndarray of int, shape (ny, nx)
         0: no particle; else the particle's id.
-    particle_codes, particle_top_codes, particle_pixel_codes : ndarray of int, \
-            shape (n_particles,)
-        Per particle: the verdict of its mean spectrum, its best match (also
-        where the verdict is unknown), the commonest verdict of its pixels.
+    particle_codes, particle_top_codes, particle_pixel_codes : ndarray
+        Per particle (int, shape (n_particles,)): the verdict of its mean
+        spectrum, its best match (also where the verdict is unknown), the
+        commonest verdict of its pixels.
     particle_scores, particle_novelty : ndarray of shape (n_particles,)
         Per particle: top match score and known-ness of its mean spectrum.
     particle_spectra : ndarray of shape (n_particles, n_points)
