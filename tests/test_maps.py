@@ -134,6 +134,12 @@ def test_image_file_is_a_map():
     smap = read_map(path)
     assert smap.shape == (13, 16) and smap.n_points == 427
     assert smap.pixel_size_um == (25.0, 25.0) and smap.x_kind == "wavenumber"
+    pytest.importorskip("wdf", reason="the formats extra (renishaw-wdf) reads .wdf")
+    wdf = SHARED_DATA / "formats" / "wdf" / "rosettasciio" / "renishaw_test_map.wdf"
+    smap = read_map(wdf)
+    # the stage steps (µm) of the map area, which the positions fall on
+    assert smap.shape == (3, 3) and smap.pixel_size_um == (100.0, 100.0)
+    assert smap.x_kind == "raman_shift"
 
 
 # the background gate

@@ -306,6 +306,21 @@ def _area(flags=0, nx=3, ny=2, nz=1):
     )
 
 
+def test_wdf_pixel_size_from_stage_positions_on_the_grid():
+    from sklearn_raman.datasets._wdf import _map_pixels
+
+    area = _area()
+    area.step.x, area.step.y = 2.5, 4.0
+    positions = [(2.5 * x, 4.0 * y) for y in range(2) for x in range(3)]
+    metadata = [{"position_um": {"x": x, "y": y}} for x, y in positions]
+    _map_pixels(area, _Flags, metadata)
+    assert metadata[4]["x"] == 1 and metadata[4]["y"] == 1
+    assert {m["pixel_size_um"] for m in metadata} == {(2.5, 4.0)}
+    raster = [{} for _ in positions]  # no positions: no size either
+    _map_pixels(area, _Flags, raster)
+    assert "pixel_size_um" not in raster[0]
+
+
 def test_wdf_depth_slice_line_is_one_row_per_depth():
     from sklearn_raman.datasets._wdf import _map_pixels
 

@@ -95,10 +95,15 @@ def _map_pixels(area, flags, metadata: list[dict]) -> None:
                 if abs(k - round(k)) < 0.05:
                     pixel[a] = round(k)
         pixels.append(pixel if len(pixel) == len(axes) else None)
+    extra = {}
     if not _on_grid(pixels, axes, shape):
         pixels = [_raster(i, shape, int(area.flags), flags) for i in range(len(pixels))]
+    else:
+        # the stage positions (µm) fell on the grid of start + k * step: the
+        # step is in µm too, and is the pixel size
+        extra["pixel_size_um"] = (abs(float(step.x)), abs(float(step.y)))
     for meta, pixel in zip(metadata, pixels):
-        meta.update(pixel, map_shape=shape)
+        meta.update(pixel, map_shape=shape, **extra)
 
 
 def _on_grid(pixels: list, axes: list, shape: tuple) -> bool:
