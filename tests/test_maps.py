@@ -139,7 +139,7 @@ def test_image_file_is_a_map():
     smap = read_map(wdf)
     # the stage steps (µm) of the map area, which the positions fall on
     assert smap.shape == (3, 3) and smap.pixel_size_um == (100.0, 100.0)
-    assert smap.x_kind == "raman_shift"
+    assert smap.x_kind == "wavelength"  # as WiRE recorded this one
 
 
 # the background gate
