@@ -43,6 +43,7 @@ CLASSICAL = {
         for name in classical_baselines()
     },
     "library": lambda: LibrarySearchClassifier(),
+    "library_pearson": lambda: LibrarySearchClassifier(metric="pearson"),
 }
 #: each deep classifier with a network of another shape than its tiny one
 OTHER_SHAPE = {
