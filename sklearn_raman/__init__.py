@@ -40,6 +40,7 @@ _LAZY = {
     "align_modalities": "modalities",
     "modality_columns": "modalities",
     "stack_modalities": "modalities",
+    "LeaveClassesOut": "model_selection",
     "PaperSplit": "model_selection",
     "SampleGroupedSplit": "model_selection",
     "LibrarySearchClassifier": "neighbors",
@@ -103,7 +104,7 @@ if TYPE_CHECKING:
     from .identification import SpectrumIdentifier
     from .metrics import PAPER_SCORING, paper_metrics
     from .modalities import align_modalities, modality_columns, stack_modalities
-    from .model_selection import PaperSplit, SampleGroupedSplit
+    from .model_selection import LeaveClassesOut, PaperSplit, SampleGroupedSplit
     from .neighbors import LibrarySearchClassifier
     from .neural import (
         AlexNet1DClassifier,

@@ -25,6 +25,7 @@ from ._utils import decision_columns, final_estimator
 __all__ = [
     "PAPER_SCORING",
     "class_scores",
+    "open_set_metrics",
     "ovr_auc",
     "paper_metrics",
     "top_k_accuracy",
@@ -297,3 +298,68 @@ PAPER_SCORING = {
     "roc_auc": _proba_scorer(ovr_auc, kind="roc"),
     "pr_auc": _proba_scorer(ovr_auc, kind="pr"),
 }
+
+
+def open_set_metrics(
+    y_true, known_classes, scores, verdicts, unknown_label, *, known_recall=0.95
+) -> dict[str, float]:
+    """How an open-set model does on test spectra of known and unknown classes.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True classes; those not in ``known_classes`` are the unknowns.
+    known_classes : array-like
+        The classes the model was trained on.
+    scores : array-like of shape (n_samples,)
+        Known-ness scores (higher: more known).
+    verdicts : array-like of shape (n_samples,)
+        The model's predictions, ``unknown_label`` for rejected spectra.
+    unknown_label : str or int
+        The label of rejected spectra.
+    known_recall : float, default=0.95
+        The known recall at which ``fpr_at_recall`` is read.
+
+    Returns
+    -------
+    metrics : dict
+        ``auroc`` (known against unknown, by ``scores``); ``fpr_at_recall``
+        (share of unknowns accepted by the threshold that accepts
+        ``known_recall`` of these knowns: the score's separation, whatever
+        the calibration); ``unknown_rejected`` and ``known_accepted`` at the
+        model's own threshold; ``accepted_accuracy`` (accuracy on the
+        accepted knowns); ``open_set_accuracy`` (knowns counted right when
+        named right, unknowns when rejected); ``n_known``, ``n_unknown``.
+
+    Examples
+    --------
+    >>> from sklearn_raman.metrics import open_set_metrics
+    >>> m = open_set_metrics(["a", "b", "x", "y"], ["a", "b"], [0.9, 0.8, 0.85, 0.1],
+    ...                      ["a", "unknown", "a", "unknown"], "unknown")
+    >>> m["auroc"], m["unknown_rejected"], m["accepted_accuracy"]
+    (0.75, 0.5, 1.0)
+    """
+    y_true = np.asarray(y_true)
+    scores = np.asarray(scores, dtype=float)
+    verdicts = np.asarray(verdicts, dtype=object)
+    is_known = np.isin(y_true, np.asarray(known_classes))
+    n_known, n_unknown = int(is_known.sum()), int((~is_known).sum())
+    rejected = np.array([v == unknown_label for v in verdicts.tolist()], dtype=bool)
+    out = {"n_known": n_known, "n_unknown": n_unknown}
+    if n_known and n_unknown:
+        out["auroc"] = float(roc_auc_score(is_known, scores))
+        cut = np.quantile(scores[is_known], 1 - known_recall, method="lower")
+        out["fpr_at_recall"] = float(np.mean(scores[~is_known] >= cut))
+    else:
+        out["auroc"] = out["fpr_at_recall"] = float("nan")
+    nan = float("nan")
+    out["unknown_rejected"] = float(np.mean(rejected[~is_known])) if n_unknown else nan
+    out["known_accepted"] = float(np.mean(~rejected[is_known])) if n_known else nan
+    accepted = is_known & ~rejected
+    right = np.array([str(v) == str(t) for v, t in zip(verdicts, y_true)], dtype=bool)
+    out["accepted_accuracy"] = (
+        float(np.mean(right[accepted])) if accepted.any() else nan
+    )
+    correct = np.where(is_known, right & ~rejected, rejected)
+    out["open_set_accuracy"] = float(np.mean(correct)) if len(y_true) else nan
+    return out

@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from ._split import per_class_split
 from .datasets import rruff_sample_id
 
-__all__ = ["PaperSplit", "SampleGroupedSplit", "unseen_class_share"]
+__all__ = ["LeaveClassesOut", "PaperSplit", "SampleGroupedSplit", "unseen_class_share"]
 
 
 def rruff_sample_ids(filenames) -> np.ndarray:
@@ -271,6 +271,123 @@ class SampleGroupedSplit(BaseCrossValidator):
             # catch_warnings would leave the filter on for its caller's code
             folds = list(cv.split(X, y, groups))
         yield from folds
+
+    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
+        raise NotImplementedError  # split() is overridden
+
+
+class LeaveClassesOut(BaseCrossValidator):
+    """Whole classes held out as unknowns, repeated over disjoint class draws.
+
+    What a lab fears is a material its library lacks reported as a known one.
+    Each split holds ``n_unknown`` classes out of training entirely (their
+    spectra are all in the test side: the unknowns) and, of the other classes,
+    a share ``known_test_size`` of the samples (by ``groups`` where given, so
+    the known test spectra are of new samples). The held-out classes of
+    successive splits are disjoint until every class has been held out once
+    (then a new shuffle starts), so ``n_splits`` splits cover
+    ``n_splits * n_unknown`` class draws.
+
+    Parameters
+    ----------
+    n_unknown : int, default=3
+        Classes held out per split.
+    n_splits : int, default=5
+        Splits.
+    known_test_size : float, default=0.3
+        Share of the known classes' samples (groups) in the test side.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the class draws and the known split.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.model_selection import LeaveClassesOut
+    >>> y = np.repeat(np.arange(6), 10)
+    >>> splitter = LeaveClassesOut(n_unknown=2, n_splits=3, random_state=0)
+    >>> held = [sorted(set(y[test].tolist()) - set(y[train].tolist()))
+    ...         for train, test in splitter.split(y, y)]
+    >>> sorted(sum(held, []))  # disjoint draws: every class once
+    [0, 1, 2, 3, 4, 5]
+    """
+
+    def __init__(
+        self,
+        n_unknown: int = 3,
+        n_splits: int = 5,
+        known_test_size: float = 0.3,
+        random_state=None,
+    ):
+        self.n_unknown = n_unknown
+        self.n_splits = n_splits
+        self.known_test_size = known_test_size
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        """Number of splits.
+
+        Parameters
+        ----------
+        X, y, groups : object, default=None
+            Ignored, for scikit-learn's splitter API.
+
+        Returns
+        -------
+        n_splits : int
+            ``n_splits``.
+        """
+        return self.n_splits
+
+    def split(self, X, y, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(train, test)``: test holds the unknown classes and new knowns.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra (only their number is used).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        groups : array-like of shape (n_samples,), default=None
+            Sample ids: a known sample is on one side only.
+
+        Yields
+        ------
+        train, test : ndarray of int
+            Indices; the classes of ``test`` absent from ``train`` are the
+            unknowns (:func:`unseen_class_share`).
+        """
+        from sklearn.model_selection import GroupShuffleSplit
+
+        y = np.asarray(y)
+        classes = np.unique(y)
+        if not 1 <= self.n_unknown <= len(classes) - 2:
+            raise ValueError(
+                f"n_unknown={self.n_unknown}: hold out 1 to {len(classes) - 2} of "
+                f"the {len(classes)} classes (2 or more must stay known)"
+            )
+        if not 0 < self.known_test_size < 1:
+            raise ValueError(
+                f"known_test_size must be in (0, 1); got {self.known_test_size!r}"
+            )
+        rng = check_random_state(self.random_state)
+        groups = np.arange(len(y)) if groups is None else np.asarray(groups)
+        if len(groups) != len(y):
+            raise ValueError(f"{len(groups)} groups for {len(y)} samples")
+        pool: list = []
+        for _ in range(self.n_splits):
+            if len(pool) < self.n_unknown:  # every class held out once: reshuffle
+                pool += [c for c in rng.permutation(classes) if c not in pool]
+            unknown, pool = pool[: self.n_unknown], pool[self.n_unknown :]
+            is_unknown = np.isin(y, unknown)
+            known = np.flatnonzero(~is_unknown)
+            inner = GroupShuffleSplit(
+                n_splits=1,
+                test_size=self.known_test_size,
+                random_state=rng.randint(2**31 - 1),
+            )
+            train, known_test = next(inner.split(known, y[known], groups[known]))
+            test = np.sort(np.r_[known[known_test], np.flatnonzero(is_unknown)])
+            yield np.sort(known[train]), test
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
         raise NotImplementedError  # split() is overridden

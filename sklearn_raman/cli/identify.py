@@ -42,7 +42,9 @@ def _print(result, alpha: float) -> None:
             match, score = row[f"match_{j + 1}"], row[f"{result.score_kind}_{j + 1}"]
             print(f"   {j + 1}. {match!s:<24} {result.score_kind} {score:.4f}")
         if result.prediction_sets is not None:
-            members = row["prediction_set"].replace(";", ", ") or "(empty: none fits)"
+            members = row["prediction_set"].replace(";", ", ") or (
+                f"(empty: {row['set_note']})"
+            )
             print(f"   prediction set at {1 - alpha:.0%}, if known: {members}")
 
 

@@ -106,8 +106,11 @@ class IdentificationResult:
         records : list of dict
             ``file``, ``spectrum``, ``verdict``, the known-ness score (named
             by ``novelty_score``), ``threshold``, ``prediction_set`` (the
-            members joined by ``;``, ``""`` when empty or unavailable), then
-            ``match_1``, ``<score_kind>_1``, ... for each best match.
+            members joined by ``;``, ``""`` when empty or unavailable),
+            ``set_note`` (``""``, ``"matches no known class at this alpha"``
+            for an empty set, or ``"no prediction sets: the model gives no
+            probabilities"``), then ``match_1``, ``<score_kind>_1``, ... for
+            each best match. A non-empty set always holds ``match_1``.
         """
         rows = []
         for i in range(len(self)):
@@ -119,6 +122,7 @@ class IdentificationResult:
                 self.novelty_score: float(self.novelty[i]),
                 "threshold": float(self.threshold),
                 "prediction_set": ";".join(map(str, members or [])),
+                "set_note": _set_note(members, self.alpha),
             }
             for j in range(self.top_classes.shape[1]):
                 row[f"match_{j + 1}"] = _plain(self.top_classes[i, j])
@@ -161,3 +165,12 @@ class IdentificationResult:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
+
+
+def _set_note(members, alpha) -> str:
+    """What a prediction set says where its members do not (empty, or none)."""
+    if members is None:
+        return "no prediction sets: the model gives no probabilities"
+    if not members:
+        return f"matches no known class at alpha={alpha:g}"
+    return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,8 +15,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._utils import unknown_label, with_unknown
-from ._conformal import ConformalSetsMixin, estimator_has
-from ._crossfit import calibrate
+from ._conformal import ConformalSetsMixin, estimator_has, final_sets
+from ._crossfit import calibrate, class_holdout_scores
 from ._scores import SCORES, decision_scores
 
 
@@ -35,13 +36,17 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
     estimator : classifier
         The classifier to wrap (cloned; never modified).
     novelty_score : {"auto", "max_proba", "energy", "max_logit", "margin", \
-"embedding_distance", "similarity"}, default="auto"
+"embedding_distance", "embedding_knn", "mahalanobis", \
+"relative_mahalanobis", "similarity"}, default="auto"
         The known-ness score: the largest class probability; from
         ``decision_function``, the energy (``logsumexp`` of the logits), the
-        largest class score, or the lead of the best over the second best; the
-        cosine similarity of the embedding (``transform``: a deep
-        classifier's penultimate layer) to the nearest class centroid; the
-        best library similarity (library search). ``"auto"`` chooses in
+        largest class score, or the lead of the best over the second best; on
+        the embedding (``transform``: a deep classifier's penultimate layer)
+        the cosine similarity to the nearest class centroid, to the 5th
+        nearest training embedding, or minus the Mahalanobis distance to the
+        nearest class mean (shared covariance, Ledoit-Wolf shrinkage), plain
+        or relative to one Gaussian of all the training data; the best
+        library similarity (library search). ``"auto"`` chooses in
         :meth:`fit` from what the fitted model can do (a pipeline by its last
         step; ``novelty_score_``): ``"similarity"`` for library similarities
         (``class_scores``), ``"embedding_distance"`` for a deep network (an
@@ -49,6 +54,23 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         another model with ``predict_proba``, ``"margin"`` otherwise.
     target_recall : float, default=0.95
         Share of known-class spectra to accept (on held-out data).
+    calibration : {"known", "classes"}, default="known"
+        What the threshold is calibrated on. ``"known"``: held-out spectra of
+        known classes only; the guarantee is the known recall
+        (``target_recall`` of new spectra of known classes accepted),
+        nothing is measured about unknown materials. ``"classes"``: also
+        whole classes held out of the cross-fitting (``cv`` more fits,
+        :func:`~sklearn_raman.open_set._crossfit.class_holdout_scores`),
+        whose scores are those of materials the model never saw; the
+        share of them rejected at the threshold is measured
+        (``unknown_rejection_``) and, with ``target_rejection``, aimed for.
+        Needs 3 classes or more.
+    target_rejection : float or None, default=None
+        With ``calibration="classes"``: share of unseen-class spectra to
+        reject. Where a threshold meets both targets on the held-out scores,
+        the one midway between the two limits; where none does, the known
+        recall wins and a warning says what rejection is reached. None: the
+        known-recall threshold alone.
     unknown_label : str, int or None, default=None
         The label of rejected spectra; a class label raises naming it. None:
         ``-1`` for integer or float classes (one below the smallest class if
@@ -80,6 +102,8 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
     conformal_scores_ : ndarray or None
         Held-out nonconformity ``1 - p(true class)`` of known spectra, for
         :meth:`predict_set` (None without ``predict_proba``).
+    conformal_classes_ : ndarray or None
+        The true class of each conformal score (for Mondrian sets).
     conformal_folds_ : ndarray or None
         The fold (index into ``fold_estimators_``) of each conformal score.
     fold_estimators_ : list of classifiers
@@ -87,6 +111,14 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         without ``predict_proba``).
     grouped_calibration_ : bool
         Whether the folds were drawn by sample (``fit(..., groups=)``).
+    unknown_calibration_scores_ : ndarray or None
+        Held-out scores of spectra of classes held out whole
+        (``calibration="classes"``), else None.
+    known_recall_ : float
+        Share of the held-out known scores at or above the threshold.
+    unknown_rejection_ : float
+        Share of ``unknown_calibration_scores_`` below the threshold (NaN
+        without them): the measured rejection of unseen materials.
 
     Examples
     --------
@@ -108,6 +140,8 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         "estimator": [HasMethods(["fit", "predict"])],
         "novelty_score": [StrOptions({"auto", *SCORES})],
         "target_recall": [Interval(Real, 0, 1, closed="right")],
+        "calibration": [StrOptions({"known", "classes"})],
+        "target_rejection": [Interval(Real, 0, 1, closed="neither"), None],
         "unknown_label": [str, Integral, None],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
@@ -119,6 +153,8 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         *,
         novelty_score: str = "auto",
         target_recall: float = 0.95,
+        calibration: str = "known",
+        target_rejection: float | None = None,
         unknown_label: str | int | None = None,
         cv: int = 5,
         random_state=None,
@@ -126,6 +162,8 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.novelty_score = novelty_score
         self.target_recall = target_recall
+        self.calibration = calibration
+        self.target_rejection = target_rejection
         self.unknown_label = unknown_label
         self.cv = cv
         self.random_state = random_state
@@ -180,14 +218,32 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         self.calibration_scores_ = calibration.scores
         self.conformal_scores_ = calibration.conformal_scores
         self.conformal_folds_ = calibration.conformal_folds
+        self.conformal_classes_ = calibration.conformal_classes
         self.fold_estimators_ = calibration.fold_models
         self.grouped_calibration_ = groups is not None
         if not len(self.calibration_scores_):
             raise ValueError("no held-out spectrum of a known class to calibrate on")
-        self.threshold_ = float(
-            np.quantile(
-                self.calibration_scores_, 1 - self.target_recall, method="lower"
+        unseen = None
+        if self.calibration == "classes":
+            unseen, _ = class_holdout_scores(
+                self.estimator,
+                X,
+                y,
+                groups,
+                novelty_score=calibration.novelty_score,
+                cv=self.cv,
+                random_state=self.random_state,
             )
+        elif self.target_rejection is not None:
+            raise ValueError(
+                "target_rejection needs calibration='classes' (scores of classes "
+                "held out whole to aim the rejection at)"
+            )
+        self.unknown_calibration_scores_ = unseen
+        self.threshold_ = self._threshold(self.calibration_scores_, unseen)
+        self.known_recall_ = float(np.mean(self.calibration_scores_ >= self.threshold_))
+        self.unknown_rejection_ = (
+            float("nan") if unseen is None else float(np.mean(unseen < self.threshold_))
         )
         self.estimator_ = clone(self.estimator).fit(X, y)
         self.novelty_score_ = calibration.novelty_score
@@ -197,6 +253,31 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         return self
+
+    def _threshold(self, known, unseen) -> float:
+        """The known-recall threshold, moved for ``target_rejection`` if it can be."""
+        recall = float(np.quantile(known, 1 - self.target_recall, method="lower"))
+        if unseen is None or self.target_rejection is None:
+            return recall
+        # the least threshold that rejects target_rejection of the unseen
+        reject = float(
+            np.nextafter(
+                np.quantile(unseen, self.target_rejection, method="higher"), np.inf
+            )
+        )
+        if reject <= recall:
+            return (reject + recall) / 2  # both met, each with a margin
+        warnings.warn(
+            f"OpenSetClassifier: no threshold accepts {self.target_recall:.0%} of "
+            f"held-out known spectra and rejects {self.target_rejection:.0%} of "
+            "unseen classes; the known recall is kept and rejects "
+            f"{np.mean(unseen < recall):.1%} of the unseen classes. A better "
+            "known-ness score (novelty_score) or more references may separate "
+            "them",
+            UserWarning,
+            stacklevel=3,
+        )
+        return recall
 
     def score_samples(self, X) -> np.ndarray:
         """Known-ness score of each spectrum (higher: more like a known class).
@@ -269,9 +350,12 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         matches and, where the known-ness score is a function of them
         (``max_proba`` of the probabilities; ``energy``, ``max_logit``,
         ``margin`` of the decision scores), the known-ness too; the verdict
-        takes the model's own ``predict`` (one more pass) and the prediction
-        sets the cross-fitted models' probabilities. ``verdicts`` equal
-        :meth:`predict`.
+        takes the model's own ``predict`` (one more pass). The prediction sets
+        come from the same probabilities, against the cross-fitted held-out
+        scores (:meth:`predict_set` with ``method="final"``): one model gives
+        matches, set and verdict, so a non-empty set always holds the top
+        match; an empty set means the spectrum matches no known class at
+        this alpha. ``verdicts`` equal :meth:`predict`.
 
         Parameters
         ----------
@@ -280,8 +364,7 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         top : int, default=5
             Matches per spectrum (at most the number of classes).
         alpha : float or None, default=0.05
-            Miss rate of the prediction sets (:meth:`predict_set`); None:
-            none computed.
+            Miss rate of the prediction sets; None: none computed.
 
         Returns
         -------
@@ -328,7 +411,13 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         order = np.argsort(-scores, axis=1, kind="stable")[:, : int(top)]
         sets = None
         if alpha is not None and self.conformal_scores_ is not None:
-            sets = self.predict_set(X, alpha=alpha)
+            if not 0 < alpha < 1:
+                raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
+            # the final model's probabilities, those of the top matches: a
+            # non-empty set always holds the top match
+            sets = final_sets(
+                scores, self.conformal_scores_, None, self.classes_, alpha
+            )
         return Bunch(
             top_classes=self.classes_[order],
             top_scores=np.take_along_axis(scores, order, axis=1),

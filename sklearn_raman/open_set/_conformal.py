@@ -16,7 +16,7 @@ from scipy import sparse
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-METHODS = ("auto", "split", "cross")
+METHODS = ("auto", "split", "cross", "final", "mondrian")
 
 
 def estimator_has(name: str):
@@ -74,7 +74,18 @@ class ConformalSetsMixin:
             calibrated by sample (``groups``: no sample is on both sides of a
             fold, and new samples are harder than the held-out ones of
             classes seen in several samples, which the pooling offsets),
-            ``"split"`` otherwise.
+            ``"split"`` otherwise. ``"final"``: the final model's
+            probabilities against all the held-out scores pooled: the set is
+            every class whose ``1 - p`` is within the calibrated quantile, so
+            a non-empty set always holds the final model's top match (the
+            coherent answer :meth:`identify` gives); the final model, trained
+            on more data than the fold models, is scored against their
+            held-out spectra, an approximation that holds where one more
+            fold's data changes the model little. ``"mondrian"``: as
+            ``"final"`` with a quantile per class from the held-out spectra
+            of that class (class-conditional coverage: a hard class gets
+            wider sets instead of missing more often); the top match may then
+            be left out where its class's quantile is tighter.
 
         Returns
         -------
@@ -96,11 +107,17 @@ class ConformalSetsMixin:
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
         if method not in METHODS:
-            raise ValueError(
-                f"method must be 'auto', 'split' or 'cross'; got {method!r}"
-            )
+            raise ValueError(f"method must be one of {METHODS}; got {method!r}")
         if method == "auto":
             method = "cross" if self.grouped_calibration_ else "split"
+        if method in ("final", "mondrian"):
+            return final_sets(
+                self.estimator_.predict_proba(X),
+                self.conformal_scores_,
+                self.conformal_classes_ if method == "mondrian" else None,
+                self.classes_,
+                alpha,
+            )
         return prediction_sets(
             self.fold_estimators_,
             self.conformal_scores_,
@@ -214,6 +231,47 @@ def prediction_sets(
             p_values[:, c] = (exceed[fold, np.arange(len(draw)), c] + 1) / (
                 n_held[fold] + 1
             )
+    return p_values > alpha
+
+
+def final_sets(proba, scores, score_classes, classes, alpha: float) -> np.ndarray:
+    """Sets of one model's probabilities against held-out nonconformities.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+        The final model's probabilities.
+    scores : ndarray of shape (n_calibration,)
+        Held-out nonconformities ``1 - p(true class)``.
+    score_classes : ndarray of shape (n_calibration,) or None
+        The true class of each (Mondrian: a p-value per class from its own
+        scores), or None (all pooled).
+    classes : ndarray of shape (n_classes,)
+        The columns of ``proba``.
+    alpha : float
+        Tolerated miss rate.
+
+    Returns
+    -------
+    sets : ndarray of bool, shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.open_set._conformal import final_sets
+    >>> proba = np.array([[0.7, 0.3], [0.5, 0.5]])
+    >>> final_sets(proba, np.array([0.1, 0.2, 0.4, 0.6]), None,
+    ...            np.array([0, 1]), alpha=0.3).tolist()
+    [[True, False], [True, True]]
+    """
+    nonconforming = 1 - np.asarray(proba, dtype=float)
+    p_values = np.ones_like(nonconforming)
+    for c in range(len(classes)):
+        held = scores if score_classes is None else scores[score_classes == classes[c]]
+        held = np.sort(held)
+        if len(held):  # a class of no held-out spectrum: in every set
+            exceed = len(held) - np.searchsorted(held, nonconforming[:, c], "left")
+            p_values[:, c] = (exceed + 1) / (len(held) + 1)
     return p_values > alpha
 
 

@@ -139,6 +139,8 @@ class Calibration(NamedTuple):
     conformal_folds: np.ndarray | None
     #: the fold models (empty without ``predict_proba``)
     fold_models: list
+    #: the true class of each conformal score (None: no ``predict_proba``)
+    conformal_classes: np.ndarray | None = None
 
 
 def calibrate(
@@ -187,7 +189,7 @@ def calibrate(
     ('max_proba', (12,), 3)
     """
     name = None if novelty_score == "auto" else novelty_score
-    held_out, conformal, fold_of, fold_models = [], [], [], []
+    held_out, conformal, fold_of, fold_models, truth = [], [], [], [], []
     for fold in cross_fit(estimator, X, y, groups, cv=cv, random_state=random_state):
         model, known = fold.model, fold.known
         name = name or auto_score(model)
@@ -205,6 +207,7 @@ def calibrate(
                 nonconformity(proba[known], model.classes_, fold.y_test[known])
             )
             fold_of.append(np.full(int(known.sum()), len(fold_models)))
+            truth.append(fold.y_test[known])
             fold_models.append(model)
     return Calibration(
         name,
@@ -212,4 +215,88 @@ def calibrate(
         np.concatenate(conformal) if conformal else None,
         np.concatenate(fold_of) if fold_of else None,
         fold_models,
+        np.concatenate(truth) if truth else None,
     )
+
+
+def class_holdout_scores(
+    estimator,
+    X,
+    y: np.ndarray,
+    groups=None,
+    *,
+    novelty_score: str,
+    cv: int = 5,
+    random_state=None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Known-ness scores of whole classes the fold models never saw.
+
+    The classes are dealt into ``min(cv, n_classes)`` groups (more where a
+    group would leave fewer than 2 classes to train on); fold ``f``
+    trains on the other classes (all their spectra) and scores every
+    spectrum of group ``f``: the scores of unknown materials, as a lab meets
+    them.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned for every fold.
+    X : array-like or list of spectra
+        Indexable by rows.
+    y : ndarray of shape (n_samples,)
+        Class labels (at least 3 classes: a fold trains on 2 or more).
+    groups : array-like of shape (n_samples,), default=None
+        Unused: a held-out class is new whole, sample by sample.
+    novelty_score : str
+        A key of :data:`~sklearn_raman.open_set.SCORES` (resolved, not
+        ``"auto"``).
+    cv : int, default=5
+        Class groups at most.
+    random_state : int, RandomState instance or None, default=None
+        The dealing of the classes.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_held_out,)
+        Held-out known-ness scores of spectra of unseen classes.
+    classes : ndarray of shape (n_held_out,)
+        The class of each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_raman.open_set._crossfit import class_holdout_scores
+    >>> X = np.r_[np.zeros(4), np.ones(4), 2 * np.ones(4)].reshape(-1, 1)
+    >>> y = np.repeat([0, 1, 2], 4)
+    >>> scores, classes = class_holdout_scores(
+    ...     LogisticRegression(), X, y, novelty_score="max_proba", cv=3)
+    >>> scores.shape, sorted(set(classes.tolist()))
+    ((12,), [0, 1, 2])
+    """
+    from sklearn.utils import check_random_state
+
+    classes = np.unique(y)
+    if len(classes) < 3:
+        raise ValueError(
+            "calibration='classes' holds whole classes out of the cross-fitting "
+            f"and needs at least 3 classes; got {len(classes)}"
+        )
+    order = check_random_state(random_state).permutation(classes)
+    n_groups = min(cv, len(classes))
+    while -(-len(classes) // n_groups) > len(classes) - 2:  # 2 classes left
+        n_groups += 1
+    scores, held = [], []
+    for part in np.array_split(order, n_groups):
+        unseen = np.isin(y, part)
+        train, test = np.flatnonzero(~unseen), np.flatnonzero(unseen)
+        X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
+        model = clone(estimator).fit(X_train, y[train])
+        scorer = SCORES[novelty_score]()
+        state = scorer.fit(model, X_train, y[train])
+        if scorer.kind == "probability":
+            scores.append(scorer.reduce(model.predict_proba(X_test)))
+        else:
+            scores.append(scorer(model, state, X_test))
+        held.append(y[test])
+    return np.concatenate(scores), np.concatenate(held)

@@ -162,6 +162,96 @@ class EmbeddingDistance:
         return (_normalise(model.transform(X)) @ centroids.T).max(axis=1)
 
 
+def _embedding(model, X, name: str) -> np.ndarray:
+    if not hasattr(model, "transform"):
+        raise ValueError(
+            f"novelty_score={name!r} needs an embedding (transform); "
+            f"{type(model).__name__} has none"
+        )
+    return np.asarray(model.transform(X), dtype=np.float64)
+
+
+class EmbeddingKNN:
+    """Cosine similarity of the embedding to its k-th nearest training embedding.
+
+    Not to a class centroid but to the training spectra themselves: a class
+    spread over several modes (minerals of several samples, a polymer
+    weathered or not) keeps each mode, where its centroid may lie between
+    them. ``k`` = 5 (at most the number of training spectra).
+    """
+
+    name = "embedding_knn"
+    kind = None
+    k = 5
+
+    def fit(self, model, X, y):
+        return _normalise(_embedding(model, X, self.name))
+
+    def __call__(self, model, train, X) -> np.ndarray:
+        query = _normalise(_embedding(model, X, self.name))
+        k = min(self.k, len(train))
+        out = np.empty(len(query))
+        for start in range(0, len(query), 2048):  # bounded memory
+            sims = query[start : start + 2048] @ train.T
+            out[start : start + 2048] = np.partition(sims, -k, axis=1)[:, -k]
+        return out
+
+
+class Mahalanobis:
+    """Minus the smallest Mahalanobis distance of the embedding to a class mean.
+
+    Class means and one covariance shared by the classes, shrunk by
+    Ledoit-Wolf (an embedding has about as many dimensions as a small
+    library has spectra, where the sample covariance is singular); as Lee et
+    al. (2018) score a network's features.
+    """
+
+    name = "mahalanobis"
+    kind = None
+    relative = False
+
+    def fit(self, model, X, y):
+        from sklearn.covariance import LedoitWolf
+
+        emb = _embedding(model, X, self.name)
+        y = np.asarray(y)
+        classes = np.unique(y)
+        means = np.stack([emb[y == c].mean(axis=0) for c in classes])
+        centred = emb - means[np.searchsorted(classes, y)]
+        precision = LedoitWolf().fit(centred).precision_
+        state = {"means": means, "precision": precision}
+        if self.relative:  # one Gaussian of all the training data
+            background = LedoitWolf().fit(emb)
+            state["mean0"] = background.location_
+            state["precision0"] = background.precision_
+        return state
+
+    @staticmethod
+    def _distance(emb, means, precision) -> np.ndarray:
+        diff = emb[:, None, :] - means[None, :, :]
+        return np.einsum("nkd,de,nke->nk", diff, precision, diff)
+
+    def __call__(self, model, state, X) -> np.ndarray:
+        emb = _embedding(model, X, self.name)
+        d = self._distance(emb, state["means"], state["precision"])
+        if self.relative:
+            d0 = self._distance(emb, state["mean0"][None], state["precision0"])
+            d = d - d0
+        return -d.min(axis=1)
+
+
+class RelativeMahalanobis(Mahalanobis):
+    """The Mahalanobis score less that of one Gaussian of all training data.
+
+    Ren et al. (2021): subtracting the background Gaussian removes what
+    every spectrum shares (baseline, noise level), which the plain
+    Mahalanobis distance counts as novelty.
+    """
+
+    name = "relative_mahalanobis"
+    relative = True
+
+
 class LibrarySimilarity:
     """The best similarity of the query to any reference (library search)."""
 
@@ -190,5 +280,15 @@ def _normalise(a) -> np.ndarray:
 
 SCORES = {
     s.name: s
-    for s in (MaxProba, Energy, MaxLogit, Margin, EmbeddingDistance, LibrarySimilarity)
+    for s in (
+        MaxProba,
+        Energy,
+        MaxLogit,
+        Margin,
+        EmbeddingDistance,
+        EmbeddingKNN,
+        Mahalanobis,
+        RelativeMahalanobis,
+        LibrarySimilarity,
+    )
 }

@@ -1,0 +1,154 @@
+"""Promises on materials never seen: leave-classes-out splits, calibration on
+unseen classes, embedding scores, coherent prediction sets."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.decomposition import PCA
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from sklearn_raman import make_spectra
+from sklearn_raman.metrics import open_set_metrics
+from sklearn_raman.model_selection import LeaveClassesOut
+from sklearn_raman.open_set import OpenSetClassifier
+
+
+@pytest.fixture(scope="module")
+def spectra():
+    X, y = make_spectra(
+        n_classes=12, n_samples_per_class=40, n_points=200, random_state=1
+    )
+    train = (y < 8) & (np.arange(len(y)) % 2 == 0)
+    return X, y, train
+
+
+def _embedding_model():
+    # LDA has transform (an embedding) and predict_proba
+    return make_pipeline(PCA(20), LinearDiscriminantAnalysis())
+
+
+def test_leave_classes_out_holds_whole_classes_out():
+    y = np.repeat(np.arange(8), 12)
+    groups = np.repeat(np.arange(8 * 4), 3)  # 4 samples of 3 spectra per class
+    splitter = LeaveClassesOut(n_unknown=2, n_splits=6, random_state=0)
+    held = []
+    for train, test in splitter.split(y, y, groups):
+        unseen = set(y[test].tolist()) - set(y[train].tolist())
+        assert len(unseen) >= 2
+        held.append(sorted(set(np.unique(y).tolist()) - set(y[train].tolist())))
+        assert not set(groups[train].tolist()) & set(groups[test].tolist())
+        assert len(np.intersect1d(train, test)) == 0
+    # disjoint draws: the first 4 splits hold out every class once
+    assert sorted(sum(held[:4], [])) == list(range(8))
+    assert splitter.get_n_splits() == 6
+    with pytest.raises(ValueError, match="hold out 1 to 6"):
+        next(LeaveClassesOut(n_unknown=7).split(y, y))
+    with pytest.raises(ValueError, match="known_test_size"):
+        next(LeaveClassesOut(n_unknown=1, known_test_size=1.0).split(y, y))
+
+
+def test_class_calibration_rejects_the_requested_share_of_unseen_classes(spectra):
+    X, y, train = spectra
+    clf = OpenSetClassifier(
+        _embedding_model(),
+        novelty_score="embedding_distance",
+        calibration="classes",
+        target_rejection=0.9,
+        random_state=0,
+    ).fit(X[train], y[train])
+    assert clf.unknown_rejection_ >= 0.9 and clf.known_recall_ >= 0.95
+    test = ~train
+    metrics = open_set_metrics(
+        y[test], clf.classes_, clf.score_samples(X[test]), clf.predict(X[test]), -1
+    )
+    # classes the calibration never saw (8-11): rejected as asked
+    assert metrics["unknown_rejected"] >= 0.9
+    assert metrics["known_accepted"] >= 0.95 and metrics["accepted_accuracy"] == 1.0
+
+
+def test_unreachable_rejection_warns_and_keeps_the_known_recall(spectra):
+    X, y, train = spectra
+    with pytest.warns(UserWarning, match="the known recall is kept"):
+        clf = OpenSetClassifier(
+            LogisticRegression(max_iter=2000),
+            calibration="classes",
+            target_rejection=0.999,
+            random_state=0,
+        ).fit(X[train], y[train])
+    plain = OpenSetClassifier(LogisticRegression(max_iter=2000), random_state=0)
+    assert clf.threshold_ == plain.fit(X[train], y[train]).threshold_
+    assert np.isnan(plain.unknown_rejection_)
+    assert plain.unknown_calibration_scores_ is None
+
+
+def test_class_calibration_errors(spectra):
+    X, y, train = spectra
+    with pytest.raises(ValueError, match="needs calibration='classes'"):
+        OpenSetClassifier(LogisticRegression(), target_rejection=0.9).fit(X, y)
+    two = y < 2
+    with pytest.raises(ValueError, match="at least 3 classes"):
+        OpenSetClassifier(LogisticRegression(), calibration="classes").fit(
+            X[two], y[two]
+        )
+
+
+@pytest.mark.parametrize(
+    "score", ["embedding_knn", "mahalanobis", "relative_mahalanobis"]
+)
+def test_embedding_scores_separate_unseen_classes(spectra, score):
+    X, y, train = spectra
+    clf = OpenSetClassifier(_embedding_model(), novelty_score=score, random_state=0)
+    clf.fit(X[train], y[train])
+    test = ~train
+    metrics = open_set_metrics(
+        y[test], clf.classes_, clf.score_samples(X[test]), clf.predict(X[test]), -1
+    )
+    assert metrics["auroc"] > 0.95
+    with pytest.raises(ValueError, match="needs an embedding"):
+        OpenSetClassifier(LogisticRegression(), novelty_score=score).fit(X, y)
+
+
+def test_every_non_empty_set_holds_the_top_match(spectra):
+    X, y, train = spectra
+    clf = OpenSetClassifier(LogisticRegression(max_iter=2000), random_state=0)
+    clf.fit(X[train], y[train])
+    for alpha in (0.01, 0.05, 0.2):
+        found = clf.identify(X, top=3, alpha=alpha)
+        sets = found.prediction_sets
+        top = np.searchsorted(clf.classes_, found.top_classes[:, 0])
+        non_empty = sets.any(axis=1)
+        assert non_empty.any()
+        assert sets[non_empty, top[non_empty]].all()
+
+
+def test_mondrian_sets_cover_each_class(spectra):
+    X, y, _ = spectra
+    rng = np.random.default_rng(0)
+    test = rng.random(len(y)) < 0.5
+    clf = OpenSetClassifier(LogisticRegression(max_iter=2000), random_state=0)
+    clf.fit(X[~test], y[~test])
+    sets = clf.predict_set(X[test], alpha=0.2, method="mondrian")
+    covered = sets[np.arange(test.sum()), np.searchsorted(clf.classes_, y[test])]
+    per_class = [covered[y[test] == c].mean() for c in clf.classes_]
+    assert min(per_class) >= 0.6 and covered.mean() >= 0.75
+
+
+def test_open_set_metrics_counts():
+    m = open_set_metrics(
+        ["a", "a", "b", "x", "y"],
+        ["a", "b"],
+        [0.9, 0.2, 0.8, 0.7, 0.1],
+        ["a", "unknown", "a", "a", "unknown"],
+        "unknown",
+    )
+    assert (m["n_known"], m["n_unknown"]) == (3, 2)
+    assert m["unknown_rejected"] == 0.5 and m["known_accepted"] == pytest.approx(2 / 3)
+    assert m["accepted_accuracy"] == 0.5  # "b" named "a"
+    assert m["open_set_accuracy"] == pytest.approx(2 / 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        only_known = open_set_metrics(["a"], ["a"], [1.0], ["a"], "unknown")
+    assert np.isnan(only_known["auroc"]) and np.isnan(only_known["unknown_rejected"])
