@@ -152,3 +152,62 @@ def test_open_set_metrics_counts():
         warnings.simplefilter("error")
         only_known = open_set_metrics(["a"], ["a"], [1.0], ["a"], "unknown")
     assert np.isnan(only_known["auroc"]) and np.isnan(only_known["unknown_rejected"])
+
+
+def test_identifier_calibrates_on_unseen_materials_and_checks_them():
+    from sklearn_raman.identification import SpectrumIdentifier, check_unknowns
+
+    spectra, y = make_spectra(
+        n_classes=6, n_samples_per_class=12, ragged=True, random_state=0
+    )
+    ident = SpectrumIdentifier(model="library", calibration="classes", cv=3)
+    ident.fit(spectra, y)
+    assert 0 <= ident.unknown_rejection_ <= 1
+    assert np.isnan(
+        SpectrumIdentifier(model="library", cv=3).fit(spectra, y).unknown_rejection_
+    )
+    results = check_unknowns(ident, spectra, y, n_unknown=2, n_splits=3)
+    held = [r["unknown_classes"] for r in results]
+    assert sorted(sum(held, [])) == [str(c) for c in range(6)]  # disjoint draws
+    for r in results:
+        assert r["n_unknown"] == 24 and r["n_known"] > 0
+        assert 0 <= r["unknown_rejected"] <= 1 and r["auroc"] > 0.5
+    with pytest.raises(ValueError, match="at least 3"):
+        two = np.flatnonzero(y < 2)
+        check_unknowns(ident, [spectra[i] for i in two], y[two])
+
+
+def test_train_check_unknowns_prints_the_figures(tmp_path, capsys):
+    from sklearn_raman.cli import main
+
+    spectra, y = make_spectra(
+        n_classes=5, n_samples_per_class=8, ragged=True, random_state=0
+    )
+    for i, ((axis, values), c) in enumerate(zip(spectra, y)):
+        folder = tmp_path / "refs" / f"m{c}"
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savetxt(folder / f"s{i}.csv", np.c_[axis, values], delimiter=",")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        status = main(
+            [
+                "train",
+                "--data",
+                str(tmp_path / "refs"),
+                "--model",
+                "library",
+                "--cv",
+                "3",
+                "--check-unknowns",
+                "1",
+                "--check-splits",
+                "2",
+                "--calibrate-on-unseen",
+                "--out",
+                str(tmp_path / "m.skops"),
+            ]
+        )
+    assert status == 0
+    out = capsys.readouterr().out
+    assert out.count("held out m") == 2 and "mean: unknowns rejected" in out
+    assert "calibration: materials held out whole are rejected at" in out

@@ -41,6 +41,19 @@ def add_parser(sub) -> None:
         "embedding_distance for CNNs, similarity for library search, max_proba "
         "for other models with probabilities, else margin)",
     )
+    model.add_argument(
+        "--calibrate-on-unseen",
+        action="store_true",
+        help="also hold whole materials out of the calibration and report the "
+        "share of them rejected (cv more fits)",
+    )
+    model.add_argument(
+        "--unknown-rejection",
+        type=float,
+        default=None,
+        help="with --calibrate-on-unseen: share of unseen materials to reject "
+        "where the known recall allows it",
+    )
     model.add_argument("--cv", type=int, default=5, help="cross-fitting folds")
     model.add_argument(
         "--init-from",
@@ -53,6 +66,21 @@ def add_parser(sub) -> None:
     _args.add_training(training)
     _args.add_device(training)
     _args.add_seed(training)
+    check = train.add_argument_group("check")
+    check.add_argument(
+        "--check-unknowns",
+        type=int,
+        nargs="?",
+        const=0,
+        default=None,
+        metavar="K",
+        help="before training, measure the promise on unseen materials: K "
+        "materials (default a fifth) held out whole, --check-splits times; "
+        "prints unknowns rejected, knowns accepted, AUROC",
+    )
+    check.add_argument(
+        "--check-splits", type=int, default=3, help="splits of --check-unknowns"
+    )
     output = train.add_argument_group("output")
     output.add_argument("--out", metavar="MODEL.skops", required=True)
 
@@ -76,12 +104,16 @@ def run(args) -> int:
         step=args.step,
         unknown_recall=args.unknown_recall,
         novelty_score=args.novelty_score,
+        calibration="classes" if args.calibrate_on_unseen else "known",
+        unknown_rejection=args.unknown_rejection,
         cv=args.cv,
         init_from=args.init_from,
         training={**_args.training_overrides(args), "verbose": 1},
         device=args.device,
         random_state=args.seed,
     )
+    if args.check_unknowns is not None:
+        _check_unknowns(identifier, data, args)
     print(
         f"training {args.model}: cross-fitted models calibrate the unknown "
         f"threshold at {args.unknown_recall:.0%} known recall, then one on all "
@@ -92,6 +124,11 @@ def run(args) -> int:
     out = Path(args.out)
     identifier.save(out)
     grid = identifier.grid_
+    if identifier.calibration == "classes":
+        print(
+            "calibration: materials held out whole are rejected at "
+            f"{identifier.unknown_rejection_:.1%}"
+        )
     print(
         f"grid: {grid[0]:g} to {grid[-1]:g} in {len(grid)} points; unknown where "
         f"{identifier.novelty_score_} < {identifier.threshold_:.4g}\n"
@@ -99,3 +136,39 @@ def run(args) -> int:
         f"{time.perf_counter() - started:.0f} s"
     )
     return 0
+
+
+def _check_unknowns(identifier, data, args) -> None:
+    """Print the leave-materials-out figures of these settings on the references."""
+    from ..identification import check_unknowns
+
+    training = dict(identifier.training or {})
+    training["verbose"] = 0
+    quiet = (
+        identifier.set_params(training=training) if identifier.training else identifier
+    )
+    results = check_unknowns(
+        quiet,
+        data,
+        n_unknown=args.check_unknowns or None,
+        n_splits=args.check_splits,
+        random_state=args.seed,
+    )
+    print(
+        f"check: {len(results)} splits, materials held out whole; at the "
+        "calibrated threshold:"
+    )
+    for r in results:
+        print(
+            f"   held out {', '.join(r['unknown_classes'])}: unknowns rejected "
+            f"{r['unknown_rejected']:.1%}, knowns accepted {r['known_accepted']:.1%} "
+            f"(named right {r['accepted_accuracy']:.1%}), AUROC {r['auroc']:.3f}"
+        )
+    keys = ("unknown_rejected", "known_accepted", "accepted_accuracy", "auroc")
+    mean = {k: float(np.nanmean([r[k] for r in results])) for k in keys}
+    print(
+        f"   mean: unknowns rejected {mean['unknown_rejected']:.1%}, knowns "
+        f"accepted {mean['known_accepted']:.1%}, named right "
+        f"{mean['accepted_accuracy']:.1%}, AUROC {mean['auroc']:.3f}",
+        flush=True,
+    )

@@ -16,5 +16,11 @@ The Python API under ``python -m sklearn_raman train`` and ``identify``::
 from ._identifier import SpectrumIdentifier
 from ._plots import save_match_plots
 from ._result import IdentificationResult
+from ._unseen import check_unknowns
 
-__all__ = ["IdentificationResult", "SpectrumIdentifier", "save_match_plots"]
+__all__ = [
+    "IdentificationResult",
+    "SpectrumIdentifier",
+    "check_unknowns",
+    "save_match_plots",
+]

@@ -57,6 +57,13 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         Known-ness score of the verdict (a key of
         :data:`~sklearn_raman.open_set.SCORES`); ``"auto"``: the open-set
         wrapper's choice for the model.
+    calibration : {"known", "classes"}, default="known"
+        ``"classes"``: the calibration also holds whole materials out, and
+        measures the share of them rejected (``unknown_rejection_``; see
+        :class:`~sklearn_raman.open_set.OpenSetClassifier`).
+    unknown_rejection : float or None, default=None
+        With ``calibration="classes"``: the share of unseen materials to
+        reject, where the known recall allows it.
     cv : int, default=5
         Cross-fitting folds of the calibration (at most the smallest class).
     init_from : str, path-like or None, default=None
@@ -117,6 +124,8 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         "step": [Interval(Real, 0, None, closed="neither"), None],
         "unknown_recall": [Interval(Real, 0, 1, closed="right")],
         "novelty_score": [StrOptions({"auto", *SCORES})],
+        "calibration": [StrOptions({"known", "classes"})],
+        "unknown_rejection": [Interval(Real, 0, 1, closed="neither"), None],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "init_from": [str, os.PathLike, None],
         "training": [dict, None],
@@ -134,6 +143,8 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         step: float | None = None,
         unknown_recall: float = 0.95,
         novelty_score: str = "auto",
+        calibration: str = "known",
+        unknown_rejection: float | None = None,
         cv: int = 5,
         init_from=None,
         training: dict | None = None,
@@ -147,6 +158,8 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         self.step = step
         self.unknown_recall = unknown_recall
         self.novelty_score = novelty_score
+        self.calibration = calibration
+        self.unknown_rejection = unknown_rejection
         self.cv = cv
         self.init_from = init_from
         self.training = training
@@ -254,6 +267,8 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
             estimator,
             novelty_score=self.novelty_score,
             target_recall=self.unknown_recall,
+            calibration=self.calibration,
+            target_rejection=self.unknown_rejection,
             cv=self.cv,
             random_state=self.random_state,
         )

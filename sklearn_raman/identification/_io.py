@@ -23,6 +23,10 @@ def set_fitted(
     identifier.n_spectra_ = int(n_spectra)
     identifier.trained_on_ = trained_on
     identifier.threshold_ = float(open_set.threshold_)
+    # measured on materials held out whole (calibration="classes"), else NaN
+    identifier.unknown_rejection_ = float(
+        getattr(open_set, "unknown_rejection_", float("nan"))
+    )
     # files written before novelty_score="auto" hold no novelty_score_
     identifier.novelty_score_ = getattr(
         open_set, "novelty_score_", open_set.novelty_score
