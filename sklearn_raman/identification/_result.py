@@ -50,7 +50,10 @@ class IdentificationResult:
     prediction_sets : ndarray of shape (n_spectra, n_classes) of bool or None
         Conformal prediction sets (classes that cannot be ruled out, if the
         spectrum is of a known class; empty: none fits); None for models
-        without probabilities.
+        without probabilities. A non-empty set always holds the top match.
+    top_added : ndarray of shape (n_spectra,) of bool or None
+        Where the top match was added to a set the calibration's models had
+        left it out of (``set_note`` says so).
 
     Examples
     --------
@@ -77,6 +80,7 @@ class IdentificationResult:
     novelty: np.ndarray
     verdicts: np.ndarray
     prediction_sets: np.ndarray | None
+    top_added: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.files)
@@ -108,7 +112,8 @@ class IdentificationResult:
             by ``novelty_score``), ``threshold``, ``prediction_set`` (the
             members joined by ``;``, ``""`` when empty or unavailable),
             ``set_note`` (``""``, ``"matches no known class at this alpha"``
-            for an empty set, or ``"no prediction sets: the model gives no
+            for an empty set, ``"top match added: ..."`` where the top match
+            was added, or ``"no prediction sets: the model gives no
             probabilities"``), then ``match_1``, ``<score_kind>_1``, ... for
             each best match. A non-empty set always holds ``match_1``.
         """
@@ -122,7 +127,11 @@ class IdentificationResult:
                 self.novelty_score: float(self.novelty[i]),
                 "threshold": float(self.threshold),
                 "prediction_set": ";".join(map(str, members or [])),
-                "set_note": _set_note(members, self.alpha),
+                "set_note": _set_note(
+                    members,
+                    self.alpha,
+                    self.top_added is not None and bool(self.top_added[i]),
+                ),
             }
             for j in range(self.top_classes.shape[1]):
                 row[f"match_{j + 1}"] = _plain(self.top_classes[i, j])
@@ -167,10 +176,12 @@ class IdentificationResult:
             writer.writerows(rows)
 
 
-def _set_note(members, alpha) -> str:
+def _set_note(members, alpha, top_added: bool = False) -> str:
     """What a prediction set says where its members do not (empty, or none)."""
     if members is None:
         return "no prediction sets: the model gives no probabilities"
     if not members:
         return f"matches no known class at alpha={alpha:g}"
+    if top_added:
+        return "top match added: the calibration's models had ruled it out"
     return ""

@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._utils import unknown_label, with_unknown
-from ._conformal import ConformalSetsMixin, estimator_has, final_sets
+from ._conformal import ConformalSetsMixin, estimator_has
 from ._crossfit import calibrate, class_holdout_scores
 from ._scores import SCORES, decision_scores
 
@@ -351,11 +351,11 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         (``max_proba`` of the probabilities; ``energy``, ``max_logit``,
         ``margin`` of the decision scores), the known-ness too; the verdict
         takes the model's own ``predict`` (one more pass). The prediction sets
-        come from the same probabilities, against the cross-fitted held-out
-        scores (:meth:`predict_set` with ``method="final"``): one model gives
-        matches, set and verdict, so a non-empty set always holds the top
-        match; an empty set means the spectrum matches no known class at
-        this alpha. ``verdicts`` equal :meth:`predict`.
+        are :meth:`predict_set`'s (the cross-fitted models'); where one is not
+        empty and lacks the final model's top match, the top match is added
+        (``top_added``): a superset keeps the coverage, and matches, set and
+        verdict agree. An empty set means the spectrum matches no known class
+        at this alpha. ``verdicts`` equal :meth:`predict`.
 
         Parameters
         ----------
@@ -375,7 +375,9 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
             ``[-s, s]``); ``novelty`` (n_samples,), the
             :meth:`score_samples`; ``verdicts`` (n_samples,), the
             :meth:`predict`; ``prediction_sets``, bool (n_samples,
-            n_classes), or None without ``predict_proba`` or ``alpha``.
+            n_classes), or None without ``predict_proba`` or ``alpha``;
+            ``top_added``, bool (n_samples,): the top match was added to the
+            set (None without sets).
 
         Examples
         --------
@@ -409,15 +411,16 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         else:
             novelty = self.score_samples(X)
         order = np.argsort(-scores, axis=1, kind="stable")[:, : int(top)]
-        sets = None
+        sets = added = None
         if alpha is not None and self.conformal_scores_ is not None:
-            if not 0 < alpha < 1:
-                raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
-            # the final model's probabilities, those of the top matches: a
-            # non-empty set always holds the top match
-            sets = final_sets(
-                scores, self.conformal_scores_, None, self.classes_, alpha
-            )
+            sets = self.predict_set(X, alpha=alpha)
+            # the top match comes from the final model, the set from the
+            # fold models: a non-empty set without the top match gets it
+            # (a superset: the coverage holds) and says so
+            top_col = order[:, 0]
+            rows = np.arange(len(top_col))
+            added = sets.any(axis=1) & ~sets[rows, top_col]
+            sets[rows[added], top_col[added]] = True
         return Bunch(
             top_classes=self.classes_[order],
             top_scores=np.take_along_axis(scores, order, axis=1),
@@ -425,6 +428,7 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
             novelty=novelty,
             verdicts=self.reject(self.estimator_.predict(X), novelty),
             prediction_sets=sets,
+            top_added=added,
         )
 
     @available_if(estimator_has("predict_proba"))
