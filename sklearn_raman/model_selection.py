@@ -281,11 +281,14 @@ class LeaveClassesOut(BaseCrossValidator):
 
     What a lab fears is a material its library lacks reported as a known one.
     Each split holds ``n_unknown`` classes out of training entirely (their
-    spectra are all in the test side: the unknowns) and, of the other classes,
-    a share ``known_test_size`` of the samples (by ``groups`` where given, so
-    the known test spectra are of new samples). The held-out classes of
-    successive splits are disjoint until every class has been held out once
-    (then a new shuffle starts), so ``n_splits`` splits cover
+    spectra are all in the test side: the unknowns) and, of each other class,
+    a share ``known_test_size`` of its samples (by ``groups`` where given, so
+    the known test spectra are of new samples), never all of them: a class
+    of one sample stays in training whole, so the unknowns are exactly the
+    classes held out (unless one sample holds spectra of several classes).
+    The held-out classes of successive splits are disjoint until every class
+    has been held out once (then a new shuffle starts), so ``n_splits`` splits
+    cover
     ``n_splits * n_unknown`` class draws.
 
     Parameters
@@ -356,8 +359,6 @@ class LeaveClassesOut(BaseCrossValidator):
             Indices; the classes of ``test`` absent from ``train`` are the
             unknowns (:func:`unseen_class_share`).
         """
-        from sklearn.model_selection import GroupShuffleSplit
-
         y = np.asarray(y)
         classes = np.unique(y)
         if not 1 <= self.n_unknown <= len(classes) - 2:
@@ -378,16 +379,23 @@ class LeaveClassesOut(BaseCrossValidator):
             if len(pool) < self.n_unknown:  # every class held out once: reshuffle
                 pool += [c for c in rng.permutation(classes) if c not in pool]
             unknown, pool = pool[: self.n_unknown], pool[self.n_unknown :]
-            is_unknown = np.isin(y, unknown)
-            known = np.flatnonzero(~is_unknown)
-            inner = GroupShuffleSplit(
-                n_splits=1,
-                test_size=self.known_test_size,
-                random_state=rng.randint(2**31 - 1),
-            )
-            train, known_test = next(inner.split(known, y[known], groups[known]))
-            test = np.sort(np.r_[known[known_test], np.flatnonzero(is_unknown)])
-            yield np.sort(known[train]), test
+            test = np.isin(y, unknown)
+            # per known class, a share of its samples to the test side, never
+            # all of them: a known class keeps training samples, so the
+            # unknowns are the classes held out and no others
+            for c in classes:
+                if c in unknown:
+                    continue
+                mine = np.unique(groups[y == c])
+                n_test = min(
+                    len(mine) - 1, int(round(self.known_test_size * len(mine)))
+                )
+                if n_test > 0:
+                    chosen = rng.choice(mine, n_test, replace=False)
+                    test |= (y == c) & np.isin(groups, chosen)
+            # a sample is on one side only, whatever classes it holds
+            test |= np.isin(groups, groups[test])
+            yield np.flatnonzero(~test), np.flatnonzero(test)
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
         raise NotImplementedError  # split() is overridden

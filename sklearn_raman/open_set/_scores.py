@@ -228,8 +228,13 @@ class Mahalanobis:
 
     @staticmethod
     def _distance(emb, means, precision) -> np.ndarray:
-        diff = emb[:, None, :] - means[None, :, :]
-        return np.einsum("nkd,de,nke->nk", diff, precision, diff)
+        # (e - m)' P (e - m) = e'Pe - 2 e'Pm + m'Pm: matrix products, no
+        # (n, k, d) array of differences
+        projected = emb @ precision
+        own = np.einsum("nd,nd->n", projected, emb)
+        cross = projected @ means.T
+        centres = np.einsum("kd,kd->k", means @ precision, means)
+        return np.maximum(own[:, None] - 2 * cross + centres[None, :], 0.0)
 
     def __call__(self, model, state, X) -> np.ndarray:
         emb = _embedding(model, X, self.name)
