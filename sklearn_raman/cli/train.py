@@ -140,12 +140,13 @@ def run(args) -> int:
 
 def _check_unknowns(identifier, data, args) -> None:
     """Print the leave-materials-out figures of these settings on the references."""
+    from sklearn.base import clone
+
     from ..identification import check_unknowns
 
-    training = dict(identifier.training or {})
-    training["verbose"] = 0
-    quiet = (
-        identifier.set_params(training=training) if identifier.training else identifier
+    # a clone: the check's fits print no epoch tables, the model's still do
+    quiet = clone(identifier).set_params(
+        training={**(identifier.training or {}), "verbose": 0}
     )
     results = check_unknowns(
         quiet,

@@ -136,6 +136,11 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
     'max_proba'
     """
 
+    # models saved before these parameters existed load with their defaults
+    calibration = "known"
+    target_rejection = None
+    conformal_classes_ = None
+
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
         "novelty_score": [StrOptions({"auto", *SCORES})],
@@ -262,7 +267,8 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         # the least threshold that rejects target_rejection of the unseen
         reject = float(
             np.nextafter(
-                np.quantile(unseen, self.target_rejection, method="higher"), np.inf
+                np.quantile(unseen, self.target_rejection, method="inverted_cdf"),
+                np.inf,
             )
         )
         if reject <= recall:

@@ -110,6 +110,11 @@ class ConformalSetsMixin:
             raise ValueError(f"method must be one of {METHODS}; got {method!r}")
         if method == "auto":
             method = "cross" if self.grouped_calibration_ else "split"
+        if method == "mondrian" and self.conformal_classes_ is None:
+            raise ValueError(
+                "method='mondrian' needs the classes of the held-out scores, "
+                "which a model saved by an earlier version lacks: refit it"
+            )
         if method in ("final", "mondrian"):
             return final_sets(
                 self.estimator_.predict_proba(X),

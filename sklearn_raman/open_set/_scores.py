@@ -218,6 +218,12 @@ class Mahalanobis:
         classes = np.unique(y)
         means = np.stack([emb[y == c].mean(axis=0) for c in classes])
         centred = emb - means[np.searchsorted(classes, y)]
+        if not np.any(centred):
+            raise ValueError(
+                f"novelty_score={self.name!r} needs classes of 2 spectra or more "
+                "in training (no spread within a class to estimate a covariance "
+                "from); use 'embedding_distance' or more references"
+            )
         precision = LedoitWolf().fit(centred).precision_
         state = {"means": means, "precision": precision}
         if self.relative:  # one Gaussian of all the training data
