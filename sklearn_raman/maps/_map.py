@@ -215,7 +215,9 @@ class SpectralMap:
         data = self.data
         block = data[start:stop]
         if _whole_file_memmap(data):
-            block = _read_memmap_rows(data, start, stop)
+            block = _read_rows(
+                data.filename, data.offset, data.shape, data.dtype, start, stop
+            )
         elif self.is_lazy:
             block = block.compute()
         return np.asarray(block).reshape(-1, self.n_points)
@@ -252,14 +254,16 @@ def _whole_file_memmap(data) -> bool:
     )
 
 
-def _read_memmap_rows(data: np.memmap, start: int, stop: int) -> np.ndarray:
-    """Rows of a C-ordered memory map read from its file (no pages left mapped)."""
-    row = data.shape[1] * data.shape[2]
-    count = (stop - start) * row
-    with open(data.filename, "rb") as handle:
-        handle.seek(data.offset + start * row * data.dtype.itemsize)
-        out = np.fromfile(handle, dtype=data.dtype, count=count)
-    return out.reshape(stop - start, data.shape[1], data.shape[2])
+def _read_rows(path, offset: int, shape, dtype, start: int, stop: int) -> np.ndarray:
+    """Image rows ``start:stop`` of a C-ordered (ny, nx, n_points) array in a file.
+
+    A plain read, so no page of the file stays mapped in this process.
+    """
+    row = shape[1] * shape[2]
+    with open(path, "rb") as handle:
+        handle.seek(offset + start * row * np.dtype(dtype).itemsize)
+        out = np.fromfile(handle, dtype=dtype, count=(stop - start) * row)
+    return out.reshape(stop - start, shape[1], shape[2])
 
 
 class NpyRows:
@@ -307,11 +311,7 @@ class NpyRows:
         )
         if step != 1:
             raise IndexError("NpyRows reads contiguous rows only")
-        row = self.shape[1] * self.shape[2]
-        with open(self.path, "rb") as handle:
-            handle.seek(self.offset + start * row * self.dtype.itemsize)
-            block = np.fromfile(handle, dtype=self.dtype, count=(stop - start) * row)
-        block = block.reshape(stop - start, self.shape[1], self.shape[2])
+        block = _read_rows(self.path, self.offset, self.shape, self.dtype, start, stop)
         rest = key[1:] if isinstance(key, tuple) else ()
         return block[(slice(None), *rest)] if rest else block
 

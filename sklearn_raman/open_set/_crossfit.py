@@ -126,6 +126,18 @@ def cross_fit(
         yield Fold(model, X_train, y[train], X_test, y[test], known)
 
 
+def _held_out_scores(name, model, X_train, y_train, X_test, proba=None):
+    """Known-ness ``name`` of a fold model on its held-out spectra.
+
+    ``proba``: the model's ``predict_proba(X_test)`` where already computed.
+    """
+    scorer = SCORES[name]()
+    state = scorer.fit(model, X_train, y_train)
+    if scorer.kind == "probability":
+        return scorer.reduce(model.predict_proba(X_test) if proba is None else proba)
+    return scorer(model, state, X_test)
+
+
 class Calibration(NamedTuple):
     """What :func:`calibrate` learns from the held-out spectra."""
 
@@ -193,15 +205,14 @@ def calibrate(
     for fold in cross_fit(estimator, X, y, groups, cv=cv, random_state=random_state):
         model, known = fold.model, fold.known
         name = name or auto_score(model)
-        scorer = SCORES[name]()
-        state = scorer.fit(model, fold.X_train, fold.y_train)
         proba = None
         if hasattr(model, "predict_proba"):  # one forward for both scores
             proba = model.predict_proba(fold.X_test)
-        if scorer.kind == "probability":
-            held_out.append(scorer.reduce(proba)[known])
-        else:
-            held_out.append(scorer(model, state, fold.X_test)[known])
+        held_out.append(
+            _held_out_scores(
+                name, model, fold.X_train, fold.y_train, fold.X_test, proba
+            )[known]
+        )
         if proba is not None:
             conformal.append(
                 nonconformity(proba[known], model.classes_, fold.y_test[known])
@@ -292,11 +303,6 @@ def class_holdout_scores(
         train, test = np.flatnonzero(~unseen), np.flatnonzero(unseen)
         X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
         model = clone(estimator).fit(X_train, y[train])
-        scorer = SCORES[novelty_score]()
-        state = scorer.fit(model, X_train, y[train])
-        if scorer.kind == "probability":
-            scores.append(scorer.reduce(model.predict_proba(X_test)))
-        else:
-            scores.append(scorer(model, state, X_test))
+        scores.append(_held_out_scores(novelty_score, model, X_train, y[train], X_test))
         held.append(y[test])
     return np.concatenate(scores), np.concatenate(held)
