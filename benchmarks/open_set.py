@@ -12,6 +12,7 @@ Usage, leave-classes-out mode (whole classes held out as the unknowns):
       [--scores recommended=embedding_distance,mahalanobis ...]
       [--max-epochs E] [--threads 2] [--cv 3]
       [--calibration known|classes] [--target-rejection 0.9]
+      [--wrapped pca_linsvc=combined recommended=combined]
 
 RRUFF mode: one split per (subset, protocol) (``benchmark.protocol_splits``,
 seed 0). Under the sample-grouped protocol the test spectra of minerals absent
@@ -58,7 +59,10 @@ wrapped score at its calibrated threshold: unknowns rejected, knowns accepted,
 accuracy on accepted knowns, open-set accuracy
 (``metrics.open_set_metrics``). ``--calibration classes`` calibrates on
 classes held out of the cross-fitting too and prints the in-fit measured
-rejection (``clf.unknown_rejection_``) next to the test one.
+rejection (``clf.unknown_rejection_``) next to the test one. ``--wrapped
+MODEL=SCORE`` wraps a model with another score (``combined``: its own score
+with a library search of the training spectra, whose combiner is fitted in
+the wrapped fit and so is measured only wrapped).
 
 """
 
@@ -144,6 +148,10 @@ def other_scores(clf: OpenSetClassifier, X_train, y_train, X, names=None) -> dic
         if name in out:
             continue
         score = SCORES[name]()
+        if getattr(score, "n_parts", 1) > 1:  # its combiner is fitted when wrapped
+            if names is not None:
+                out[name] = None
+            continue
         try:
             state = score.fit(clf.estimator_, X_train, y_train)
         except ValueError:  # the model cannot give it
@@ -380,7 +388,7 @@ def lco_split(args, name, model, X, y, groups, train, test) -> tuple[list, dict]
         calibration = "known"
     clf = OpenSetClassifier(
         model,
-        novelty_score=WRAPPED.get(name, "auto"),
+        novelty_score=args.wrapped.get(name, WRAPPED.get(name, "auto")),
         target_recall=0.95,
         calibration=calibration,
         target_rejection=args.target_rejection if calibration == "classes" else None,
@@ -494,6 +502,7 @@ def lco_mode(args) -> None:
     if args.max_epochs is not None:
         overrides["max_epochs"] = args.max_epochs
     args.score_lists = parse_scores(args.scores)
+    args.wrapped = {m: v[0] for m, v in parse_scores(args.wrapped).items()}
     args.leave_classes_out_eff = {}
     timings = []
     for data_name in args.data:
@@ -614,6 +623,14 @@ def main() -> None:
         help="scores compared for a model (its wrapped one is always included)",
     )
     lco.add_argument("--max-epochs", type=int, default=None)
+    lco.add_argument(
+        "--wrapped",
+        nargs="+",
+        default=[],
+        metavar="MODEL=SCORE",
+        help="the score a model is wrapped with (default: its own; e.g. "
+        "pca_linsvc=combined)",
+    )
     lco.add_argument("--calibration", choices=["known", "classes"], default="known")
     lco.add_argument("--target-rejection", type=float, default=None)
     args = parser.parse_args()

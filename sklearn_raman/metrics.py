@@ -348,7 +348,10 @@ def open_set_metrics(
     out = {"n_known": n_known, "n_unknown": n_unknown}
     if n_known and n_unknown:
         out["auroc"] = float(roc_auc_score(is_known, scores))
-        cut = np.quantile(scores[is_known], 1 - known_recall, method="lower")
+        # the highest cut that still accepts known_recall of the knowns
+        ranked = np.sort(scores[is_known])
+        rank = int(np.floor(n_known * (1 - known_recall) + 1e-9))
+        cut = ranked[min(rank, n_known - 1)]
         out["fpr_at_recall"] = float(np.mean(scores[~is_known] >= cut))
     else:
         out["auroc"] = out["fpr_at_recall"] = float("nan")

@@ -395,6 +395,16 @@ class LeaveClassesOut(BaseCrossValidator):
                     test |= (y == c) & np.isin(groups, chosen)
             # a sample is on one side only, whatever classes it holds
             test |= np.isin(groups, groups[test])
+            # that closure may have taken every sample of a known class that
+            # shares samples with others: one of its samples goes back to
+            # training, unless each holds an unknown class too
+            bound = np.unique(groups[np.isin(y, unknown)])
+            for c in classes:
+                if c in unknown or (~test & (y == c)).any():
+                    continue
+                free = np.setdiff1d(np.unique(groups[y == c]), bound)
+                if len(free):
+                    test &= groups != rng.choice(free)
             yield np.flatnonzero(~test), np.flatnonzero(test)
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover

@@ -50,6 +50,20 @@ def test_leave_classes_out_holds_whole_classes_out():
         next(LeaveClassesOut(n_unknown=1, known_test_size=1.0).split(y, y))
 
 
+def test_leave_classes_out_keeps_known_classes_of_shared_samples():
+    # each sample holds spectra of two classes (a map with two materials):
+    # the closure over samples must not take every sample of a known class
+    y = np.tile([0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 0], 3)
+    groups = np.repeat(np.arange(len(y) // 2), 2)
+    for seed in range(20):
+        splitter = LeaveClassesOut(n_unknown=1, n_splits=6, random_state=seed)
+        for train, test in splitter.split(y, y, groups):
+            unseen = set(y[test].tolist()) - set(y[train].tolist())
+            held = [c for c in np.unique(y) if not np.isin(c, y[train])]
+            assert len(unseen) == len(held) == 1
+            assert not set(groups[train].tolist()) & set(groups[test].tolist())
+
+
 def test_class_calibration_rejects_the_requested_share_of_unseen_classes(spectra):
     X, y, train = spectra
     clf = OpenSetClassifier(
@@ -211,3 +225,62 @@ def test_train_check_unknowns_prints_the_figures(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.count("held out m") == 2 and "mean: unknowns rejected" in out
     assert "calibration: materials held out whole are rejected at" in out
+
+
+def test_combined_score_adds_a_library_search_to_a_classifier(spectra, tmp_path):
+    from sklearn.svm import LinearSVC
+
+    from sklearn_raman import SpectrumResampler
+    from sklearn_raman.persistence import dump, load
+
+    X, y, train = spectra
+    test = ~train
+    known = y[test] < 8
+
+    def fitted(score, calibration="known"):
+        model = make_pipeline(PCA(10), LinearSVC())
+        return OpenSetClassifier(
+            model, novelty_score=score, calibration=calibration, random_state=0
+        ).fit(X[train], y[train])
+
+    def rejected(clf):
+        return np.mean(clf.score_samples(X[test])[~known] < clf.threshold_)
+
+    margin, combined = fitted("margin"), fitted("combined")
+    # the SVM's margin lets most unseen classes through; the library part
+    # of the training spectra does not
+    assert rejected(margin) < 0.6 and rejected(combined) >= 0.9
+    assert combined.known_recall_ >= 0.95
+    assert combined.combiner_["weights"].tolist() == [0.5, 0.5]
+    assert combined.calibration_scores_.ndim == 1
+    assert margin.combiner_ is None
+    # held-out classes weight the parts by a logistic regression
+    weighted = fitted("combined", "classes")
+    assert np.isclose(weighted.combiner_["weights"].sum(), 1.0)
+    assert weighted.combiner_["weights"].tolist() != [0.5, 0.5]
+    assert weighted.unknown_rejection_ >= 0.8
+    # saved and loaded: the same scores
+    path = tmp_path / "combined.skops"
+    dump(combined, path)
+    np.testing.assert_allclose(
+        load(path).score_samples(X[test]), combined.score_samples(X[test])
+    )
+    # spectra as (wavenumbers, intensities) pairs: the library part compares
+    # them after the pipeline's resampler
+    wn = np.linspace(100, 1800, X.shape[1])
+    pairs = [(wn, x) for x in X]
+    pipe = make_pipeline(
+        SpectrumResampler(start=100, stop=1800, step=10), PCA(10), LinearSVC()
+    )
+    clf = OpenSetClassifier(pipe, novelty_score="combined", random_state=0)
+    clf.fit([p for p, t in zip(pairs, train) if t], y[train])
+    scores = clf.score_samples([p for p, t in zip(pairs, test) if t])
+    assert np.mean(scores[~known] < clf.threshold_) >= 0.9
+
+
+def test_combined_score_errors(spectra):
+    from sklearn_raman.neighbors import LibrarySearchClassifier
+
+    X, y, train = spectra
+    with pytest.raises(ValueError, match="use novelty_score='similarity'"):
+        OpenSetClassifier(LibrarySearchClassifier(), novelty_score="combined").fit(X, y)

@@ -39,7 +39,8 @@ def add_parser(sub) -> None:
         choices=("auto", *sorted(SCORES)),
         help="known-ness score of the unknown verdict (default auto: "
         "embedding_distance for CNNs, similarity for library search, max_proba "
-        "for other models with probabilities, else margin)",
+        "for other models with probabilities, else margin; combined: the "
+        "model's score with a library search of the training spectra)",
     )
     model.add_argument(
         "--calibrate-on-unseen",

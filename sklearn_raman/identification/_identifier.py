@@ -104,7 +104,7 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
     --------
     >>> from sklearn_raman import make_spectra
     >>> from sklearn_raman.identification import SpectrumIdentifier
-    >>> spectra, y = make_spectra(n_classes=4, n_samples_per_class=12,
+    >>> spectra, y = make_spectra(n_classes=4, n_samples_per_class=20,
     ...                           ragged=True, random_state=0)
     >>> known = y < 3
     >>> ident = SpectrumIdentifier(model="library").fit(

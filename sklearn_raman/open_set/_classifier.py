@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from .._utils import unknown_label, with_unknown
 from ._conformal import ConformalSetsMixin, estimator_has
 from ._crossfit import calibrate, class_holdout_scores
-from ._scores import SCORES, decision_scores
+from ._scores import SCORES, combine, decision_scores, fit_combiner
 
 
 class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
@@ -37,7 +37,7 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         The classifier to wrap (cloned; never modified).
     novelty_score : {"auto", "max_proba", "energy", "max_logit", "margin", \
 "embedding_distance", "embedding_knn", "mahalanobis", \
-"relative_mahalanobis", "similarity"}, default="auto"
+"relative_mahalanobis", "similarity", "combined"}, default="auto"
         The known-ness score: the largest class probability; from
         ``decision_function``, the energy (``logsumexp`` of the logits), the
         largest class score, or the lead of the best over the second best; on
@@ -46,14 +46,24 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         nearest training embedding, or minus the Mahalanobis distance to the
         nearest class mean (shared covariance, Ledoit-Wolf shrinkage), plain
         or relative to one Gaussian of all the training data; the best
-        library similarity (library search). ``"auto"`` chooses in
+        library similarity (library search); ``"combined"``: the score
+        ``"auto"`` gives a classifier next to the Pearson correlation of the
+        spectrum to its nearest training spectrum (a library search added to
+        any classifier), each part standardised by its held-out known
+        scores and the two averaged, or, with ``calibration="classes"``,
+        weighted by a logistic regression of held-out known against
+        unseen-class scores (``combiner_``). ``"auto"`` chooses in
         :meth:`fit` from what the fitted model can do (a pipeline by its last
         step; ``novelty_score_``): ``"similarity"`` for library similarities
         (``class_scores``), ``"embedding_distance"`` for a deep network (an
         embedding ``transform`` and a torch ``module_``), ``"max_proba"`` for
         another model with ``predict_proba``, ``"margin"`` otherwise.
     target_recall : float, default=0.95
-        Share of known-class spectra to accept (on held-out data).
+        Share of known-class spectra to accept: the threshold is the
+        ``floor((n + 1) * (1 - target_recall))``-th smallest of the ``n``
+        held-out known scores, so that a new spectrum of a known class,
+        exchangeable with them, is accepted with probability at least
+        ``target_recall`` (the smallest score where ``n`` < 19 at 0.95).
     calibration : {"known", "classes"}, default="known"
         What the threshold is calibrated on. ``"known"``: held-out spectra of
         known classes only; the guarantee is the known recall
@@ -98,7 +108,12 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
     threshold_ : float
         Spectra scoring below it are predicted ``unknown_label``.
     calibration_scores_ : ndarray
-        The held-out scores of known spectra the threshold comes from.
+        The held-out scores of known spectra the threshold comes from
+        (combined, for ``"combined"``).
+    combiner_ : dict or None
+        For ``novelty_score="combined"``: ``center``, ``scale`` and
+        ``weights`` of its two parts (the model's score, the library
+        similarity); None for the other scores.
     conformal_scores_ : ndarray or None
         Held-out nonconformity ``1 - p(true class)`` of known spectra, for
         :meth:`predict_set` (None without ``predict_proba``).
@@ -140,6 +155,7 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
     calibration = "known"
     target_rejection = None
     conformal_classes_ = None
+    combiner_ = None
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
@@ -244,6 +260,12 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
                 "target_rejection needs calibration='classes' (scores of classes "
                 "held out whole to aim the rejection at)"
             )
+        self.combiner_ = None
+        if self.calibration_scores_.ndim == 2:  # a score of parts: combine them
+            self.combiner_ = fit_combiner(self.calibration_scores_, unseen)
+            self.calibration_scores_ = combine(self.combiner_, self.calibration_scores_)
+            if unseen is not None:
+                unseen = combine(self.combiner_, unseen)
         self.unknown_calibration_scores_ = unseen
         self.threshold_ = self._threshold(self.calibration_scores_, unseen)
         self.known_recall_ = float(np.mean(self.calibration_scores_ >= self.threshold_))
@@ -261,7 +283,13 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
 
     def _threshold(self, known, unseen) -> float:
         """The known-recall threshold, moved for ``target_rejection`` if it can be."""
-        recall = float(np.quantile(known, 1 - self.target_recall, method="lower"))
+        # the k-th smallest of n held-out scores, k = floor((n + 1)(1 - r)):
+        # a new exchangeable known spectrum scores at or above it with
+        # probability >= r (the conformal rank; the smallest where n is
+        # too small for it)
+        ranked = np.sort(known)
+        k = int(np.floor((len(ranked) + 1) * (1 - self.target_recall) + 1e-9))
+        recall = float(ranked[max(k, 1) - 1])
         if unseen is None or self.target_rejection is None:
             return recall
         # the least threshold that rejects target_rejection of the unseen
@@ -299,7 +327,10 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
             Below ``threshold_``: predicted ``unknown_label``.
         """
         check_is_fitted(self, "estimator_")
-        return self._scorer(self.estimator_, self._score_state, X)
+        scores = self._scorer(self.estimator_, self._score_state, X)
+        if self.combiner_ is not None:
+            scores = combine(self.combiner_, scores)
+        return scores
 
     def predict(self, X) -> np.ndarray:
         """The class of each spectrum, or ``unknown_label`` below the threshold.

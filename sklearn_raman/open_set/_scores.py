@@ -189,12 +189,7 @@ class EmbeddingKNN:
 
     def __call__(self, model, train, X) -> np.ndarray:
         query = _normalise(_embedding(model, X, self.name))
-        k = min(self.k, len(train))
-        out = np.empty(len(query))
-        for start in range(0, len(query), 2048):  # bounded memory
-            sims = query[start : start + 2048] @ train.T
-            out[start : start + 2048] = np.partition(sims, -k, axis=1)[:, -k]
-        return out
+        return nearest_similarity(query, train, self.k)
 
 
 class Mahalanobis:
@@ -214,6 +209,10 @@ class Mahalanobis:
         from sklearn.covariance import LedoitWolf
 
         emb = _embedding(model, X, self.name)
+        # distances by matrix products lose digits far from the origin:
+        # measured from the training mean instead
+        offset = emb.mean(axis=0)
+        emb = emb - offset
         y = np.asarray(y)
         classes = np.unique(y)
         means = np.stack([emb[y == c].mean(axis=0) for c in classes])
@@ -224,8 +223,12 @@ class Mahalanobis:
                 "in training (no spread within a class to estimate a covariance "
                 "from); use 'embedding_distance' or more references"
             )
-        precision = LedoitWolf().fit(centred).precision_
-        state = {"means": means, "precision": precision}
+        # the class means took one degree of freedom per class: unbiased for
+        # small classes (n / (n - k) on the covariance)
+        n, k = len(emb), len(classes)
+        precision = LedoitWolf(assume_centered=True).fit(centred).precision_
+        precision *= max(n - k, 1) / n
+        state = {"means": means, "precision": precision, "offset": offset}
         if self.relative:  # one Gaussian of all the training data
             background = LedoitWolf().fit(emb)
             state["mean0"] = background.location_
@@ -243,7 +246,7 @@ class Mahalanobis:
         return np.maximum(own[:, None] - 2 * cross + centres[None, :], 0.0)
 
     def __call__(self, model, state, X) -> np.ndarray:
-        emb = _embedding(model, X, self.name)
+        emb = _embedding(model, X, self.name) - state.get("offset", 0.0)
         d = self._distance(emb, state["means"], state["precision"])
         if self.relative:
             d0 = self._distance(emb, state["mean0"][None], state["precision0"])
@@ -283,6 +286,151 @@ class LibrarySimilarity:
         return final.class_scores(head(X)).max(axis=1)
 
 
+def _spectra(model, X, name: str) -> np.ndarray:
+    """``X`` through a pipeline's leading spectral steps: spectra on the grid.
+
+    The steps of :mod:`sklearn_raman.preprocessing` (resampler, baseline,
+    smoothing, normalisation) that open a pipeline; what follows them (PCA, a
+    scaler, the classifier) makes features, not spectra.
+    """
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(model, Pipeline):
+        for _, step in model.steps[:-1]:
+            if step is None or step == "passthrough":
+                continue
+            if not type(step).__module__.startswith("sklearn_raman.preprocessing"):
+                break
+            X = step.transform(X)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        X = None
+    if X is None or X.ndim != 2:
+        raise ValueError(
+            f"novelty_score={name!r} compares spectra on one grid: give the model "
+            "spectra as a 2-d array, or a pipeline that starts with a "
+            "SpectrumResampler"
+        )
+    return X
+
+
+def _centred_unit(a: np.ndarray) -> np.ndarray:
+    # Pearson correlation = cosine of the mean-centred spectra
+    return _normalise(a - a.mean(axis=1, keepdims=True))
+
+
+def nearest_similarity(query: np.ndarray, refs: np.ndarray, k: int = 1) -> np.ndarray:
+    """The ``k``-th largest row of ``query @ refs.T``, in blocks of rows."""
+    k = min(k, len(refs))
+    out = np.empty(len(query))
+    for start in range(0, len(query), 2048):  # bounded memory
+        sims = query[start : start + 2048] @ refs.T
+        out[start : start + 2048] = np.partition(sims, -k, axis=1)[:, -k]
+    return out
+
+
+class Combined:
+    """The model's own score next to a library search of the training spectra.
+
+    Two parts, combined by :class:`~sklearn_raman.open_set.OpenSetClassifier`
+    (``combiner_``): the score :func:`auto_score` picks for the model (the
+    CNN's ``embedding_distance``, a classifier's ``max_proba`` or
+    ``margin``) and the Pearson correlation of the spectrum (after the
+    pipeline's spectral steps) to its nearest training spectrum, as Open
+    Specy searches a library. A classifier tells known classes apart; the
+    library asks whether the spectrum looks like anything trained on at all,
+    which a classifier's score on a polymer it never saw does not (MMPSD
+    FTIR: library AUROC 0.94, PCA + LinearSVC margin 0.69).
+    """
+
+    name = "combined"
+    kind = None
+    #: columns of ``__call__``: the model's score, the library similarity
+    n_parts = 2
+
+    def fit(self, model, X, y):
+        part = auto_score(model)
+        if part == "similarity":
+            raise ValueError(
+                "novelty_score='combined' adds a library search to a classifier; "
+                "the model is one already: use novelty_score='similarity'"
+            )
+        scorer = SCORES[part]()
+        return {
+            "part": part,
+            "state": scorer.fit(model, X, y),
+            "refs": _centred_unit(_spectra(model, X, self.name)),
+        }
+
+    def __call__(self, model, state, X) -> np.ndarray:
+        own = SCORES[state["part"]]()(model, state["state"], X)
+        query = _centred_unit(_spectra(model, X, self.name))
+        return np.column_stack([own, nearest_similarity(query, state["refs"])])
+
+
+def fit_combiner(known: np.ndarray, unseen: np.ndarray | None = None) -> dict:
+    """Weights of a two-part score, from held-out scores of known and unseen classes.
+
+    Each part is standardised by the median and interquartile range of its
+    held-out known scores and capped at 0 (its known median): a part that
+    looks more known than the median known spectrum cannot make up for
+    another that looks unknown (a softmax confident far from the training
+    data next to a library that finds nothing alike). The capped parts are
+    then averaged (no unseen scores) or weighted by a logistic regression of
+    known against unseen-class scores (``calibration="classes"``), weights
+    clipped at 0 and summing to 1.
+
+    Parameters
+    ----------
+    known : ndarray of shape (n_known, n_parts)
+        Held-out scores of spectra of classes their model trained on.
+    unseen : ndarray of shape (n_unseen, n_parts) or None, default=None
+        Held-out scores of spectra of classes held out whole.
+
+    Returns
+    -------
+    combiner : dict
+        ``center``, ``scale``, ``weights`` (arrays of ``n_parts``), for
+        :func:`combine`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_raman.open_set._scores import combine, fit_combiner
+    >>> known = np.array([[0.9, 0.8], [0.8, 0.9], [0.7, 0.95], [0.85, 0.7]])
+    >>> combiner = fit_combiner(known)
+    >>> combiner["weights"].tolist()
+    [0.5, 0.5]
+    >>> combine(combiner, [[0.9, 0.9], [0.9, 0.2], [5.0, 0.2]]).round(2).tolist()
+    [0.0, -2.36, -2.36]
+    """
+    known = np.asarray(known, dtype=np.float64)
+    center = np.median(known, axis=0)
+    scale = np.subtract(*np.percentile(known, [75, 25], axis=0))
+    spread = known.std(axis=0)
+    scale = np.where(scale > 0, scale, np.where(spread > 0, spread, 1.0))
+    n_parts = known.shape[1]
+    weights = np.full(n_parts, 1.0 / n_parts)
+    if unseen is not None and len(unseen) and len(known):
+        from sklearn.linear_model import LogisticRegression
+
+        z = np.minimum((np.vstack([known, unseen]) - center) / scale, 0.0)
+        labels = np.r_[np.ones(len(known)), np.zeros(len(unseen))]
+        coef = LogisticRegression(class_weight="balanced").fit(z, labels).coef_.ravel()
+        coef = np.clip(coef, 0.0, None)
+        if coef.sum() > 0:
+            weights = coef / coef.sum()
+    return {"center": center, "scale": scale, "weights": weights}
+
+
+def combine(combiner: dict, parts) -> np.ndarray:
+    """The one known-ness score of two-part scores (see :func:`fit_combiner`)."""
+    parts = np.asarray(parts, dtype=np.float64)
+    z = np.minimum((parts - combiner["center"]) / combiner["scale"], 0.0)
+    return z @ combiner["weights"]
+
+
 def _normalise(a) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     norm = np.linalg.norm(a, axis=1, keepdims=True)
@@ -301,5 +449,6 @@ SCORES = {
         Mahalanobis,
         RelativeMahalanobis,
         LibrarySimilarity,
+        Combined,
     )
 }
