@@ -45,6 +45,8 @@ _LAZY = {
     "SampleGroupedSplit": "model_selection",
     "LibrarySearchClassifier": "neighbors",
     "OpenSetClassifier": "open_set",
+    "PLSDAClassifier": "classical",
+    "RocketClassifier": "classical",
     "SpectrumIdentifier": "identification",
     "BaselineCorrector": "preprocessing",
     "CosmicRayRemover": "preprocessing",
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
         augmentation,
         baselines,
         benchmark,
+        classical,
         cli,
         datasets,
         identification,
@@ -90,6 +93,7 @@ if TYPE_CHECKING:
     )
     from .augmentation import ShiftNoiseAugmenter, augment_spectra
     from .baselines import classical_baselines
+    from .classical import PLSDAClassifier, RocketClassifier
     from .datasets import (
         SpectrumFileError,
         load_rruff_sang2021,

@@ -37,16 +37,25 @@ __all__ = ["TRUSTED_TYPES", "dump", "load"]
 #: estimators, the state objects they keep, imbalanced-learn's pipeline and
 #: the pybaselines fitter of BaselineCorrector, skorch's gradient clipping
 TRUSTED_TYPES: tuple[str, ...] = (
+    # the MiniRocket / ROCKET transforms of RocketClassifier (the rocket extra)
+    "aeon.transformations.collection.convolution_based._minirocket.MiniRocket",
+    "aeon.transformations.collection.convolution_based._multirocket.MultiRocket",
+    "aeon.transformations.collection.convolution_based._rocket.Rocket",
     "imblearn.pipeline.Pipeline",
     "pybaselines.api.Baseline",  # BaselineCorrector.baseline_fitter_
     # a user's callbacks= of a deep classifier (kept as parameters)
     "skorch.callbacks.regularization.GradientNormClipping",
     "sklearn.tree._tree.Tree",  # the classical tree and random forest baselines
+    # the gradient-boosting baseline's trees (arrays of nodes)
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "sklearn_raman.augmentation._sampler.ShiftNoiseAugmenter",
+    "sklearn_raman.classical._plsda.PLSDAClassifier",
+    "sklearn_raman.classical._rocket.RocketClassifier",
     "sklearn_raman.identification._identifier.SpectrumIdentifier",
     "sklearn_raman.neighbors._compressed.CompressedLibrary",
     "sklearn_raman.neighbors._library.LibrarySearchClassifier",
     "sklearn_raman.open_set._classifier.OpenSetClassifier",
+    "sklearn_raman.open_set._scores.Combined",
     "sklearn_raman.open_set._scores.EmbeddingDistance",
     "sklearn_raman.open_set._scores.EmbeddingKNN",
     "sklearn_raman.open_set._scores.Energy",

@@ -33,7 +33,10 @@ spectra, y = make_spectra(n_classes=3, n_samples_per_class=10, ragged=True,
                           random_state=0)
 X = SpectrumResampler(start=300, stop=1500, step=4).fit_transform(spectra)
 X_aug, y_aug = ShiftNoiseAugmenter(random_state=0).fit_resample(X, y)
-for model in [LibrarySearchClassifier(), *classical_baselines().values()]:
+# aeon's convolution_based package imports torch (for its Hydra transform)
+# when MiniRocket / ROCKET load: those two are left out here
+lean = {k: m for k, m in classical_baselines().items() if "rocket" not in k}
+for model in [LibrarySearchClassifier(), *lean.values()]:
     cross_val_score(make_pipeline(MinMaxPerSpectrum(), model), X, y, cv=3)
 benchmark.run_benchmark(benchmark.make_models(["knn1", "library"]), X, y,
                         n_repeats=1)

@@ -18,9 +18,25 @@ DEFAULT_MODELS = [
     "rf",
     "pca_linsvc",
     "pca_svc",
+    "minirocket",
+    "plsda",
     "library",
     "recommended",
 ]
+
+
+def _check_extras(args) -> None:
+    """MiniRocket / ROCKET need aeon: refuse now, or drop them from the default."""
+    import importlib.util
+
+    wanted = [m for m in args.models if m in ("minirocket", "rocket")]
+    if not wanted or importlib.util.find_spec("aeon") is not None:
+        return
+    fix = 'pip install "sklearn-raman[rocket]"'
+    if args.models is not DEFAULT_MODELS:
+        raise ImportError(f"{', '.join(wanted)} need aeon: {fix}")
+    args.models = [m for m in args.models if m not in wanted]
+    print(f"note: {', '.join(wanted)} left out: aeon is not installed ({fix})")
 
 
 def add_parser(sub) -> None:
@@ -166,6 +182,7 @@ def run(args) -> int:
     from ..benchmark import CPU_RECIPE, PAPER_RECIPE, make_models, run_benchmark
     from ..benchmark import summarize as summarise
 
+    _check_extras(args)
     X, y, groups, description = _load(args)
     n_classes = len(set(np.asarray(y).tolist()))
     print(
