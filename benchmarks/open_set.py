@@ -125,10 +125,6 @@ METHODS_ALPHAS = [(m, a) for m in ("split", "cross") for a in (0.05, 0.1)]
 
 def score_in_chunks(score, model, state, X, size: int = 512) -> np.ndarray:
     """``score(model, state, X)`` by blocks of rows (bounded memory)."""
-    if isinstance(state, dict) and "means" in state:
-        # the Mahalanobis scores hold (rows x classes x embedding) differences
-        k, d = state["means"].shape
-        size = max(1, min(size, int(2e8 // (8 * k * d))))
     return np.concatenate(
         [score(model, state, X[i : i + size]) for i in range(0, len(X), size)]
     )

@@ -175,9 +175,14 @@ class RocketClassifier(ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             One column for two classes (scikit-learn's convention).
         """
+        features = self._scaled(X)  # checks the fit first
+        return self.ridge_.decision_function(features)
+
+    def _scaled(self, X) -> np.ndarray:
+        """Checked spectra -> the standardised features the ridge classifies."""
         check_is_fitted(self, "ridge_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self.ridge_.decision_function(self.scaler_.transform(self._features(X)))
+        return self.scaler_.transform(self._features(X))
 
     def predict(self, X) -> np.ndarray:
         """The class of each spectrum.
@@ -192,6 +197,5 @@ class RocketClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Labels of ``classes_``.
         """
-        check_is_fitted(self, "ridge_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self.ridge_.predict(self.scaler_.transform(self._features(X)))
+        features = self._scaled(X)
+        return self.ridge_.predict(features)

@@ -50,7 +50,8 @@ class OpenSetClassifier(ConformalSetsMixin, ClassifierMixin, BaseEstimator):
         ``"auto"`` gives a classifier next to the Pearson correlation of the
         spectrum to its nearest training spectrum (a library search added to
         any classifier), each part standardised by its held-out known
-        scores and the two averaged, or, with ``calibration="classes"``,
+        scores and capped at their median, and the two averaged, or, with
+        ``calibration="classes"``,
         weighted by a logistic regression of held-out known against
         unseen-class scores (``combiner_``). ``"auto"`` chooses in
         :meth:`fit` from what the fitted model can do (a pipeline by its last

@@ -297,8 +297,8 @@ def _spectra(model, X, name: str) -> np.ndarray:
 
     if isinstance(model, Pipeline):
         for _, step in model.steps[:-1]:
-            if step is None or step == "passthrough":
-                continue
+            if step is None or step == "passthrough" or hasattr(step, "fit_resample"):
+                continue  # samplers change nothing at transform time
             if not type(step).__module__.startswith("sklearn_raman.preprocessing"):
                 break
             X = step.transform(X)
