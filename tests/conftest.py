@@ -48,6 +48,27 @@ def _cpu_unless_marked_gpu(request, monkeypatch):
         monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
 
 
+@pytest.fixture(autouse=True)
+def _threads_kept():
+    """A test leaves torch's CPU thread count as it found it.
+
+    Training results depend on the count (float sums in another order): a
+    leak made a later test in the same xdist worker train differently
+    (aeon's numba kernels once left 2 threads after the session's 1).
+    """
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    before = torch.get_num_threads()
+    yield
+    after = torch.get_num_threads()
+    if after != before:
+        torch.set_num_threads(before)
+        pytest.fail(f"the test changed torch's thread count from {before} to {after}")
+
+
 @pytest.fixture
 def rruff_raw():
     if not RRUFF_RAW.is_dir():

@@ -192,3 +192,22 @@ def test_predictions_do_not_wait_for_a_seeded_section():
         holder.join()
         pool.shutdown()
     assert_array_equal(proba, expected)
+
+
+def test_rocket_features_leave_torch_threads_as_they_were():
+    # aeon's numba kernels reset the process's OpenMP count to numba's own
+    pytest.importorskip("aeon", reason="the rocket extra (aeon) is not installed")
+    from sklearn_raman.classical import RocketClassifier
+
+    spectra, labels = make_spectra(n_classes=2, n_samples_per_class=6, random_state=0)
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        clf = RocketClassifier(n_kernels=84, n_jobs=2, random_state=0).fit(
+            spectra, labels
+        )
+        assert torch.get_num_threads() == 1
+        clf.predict(spectra)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(saved)

@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 #: the shortest series the kernels span (length 9)
 MIN_POINTS = 9
@@ -32,6 +33,16 @@ def _aeon_transformer(kind: str):
             '"sklearn-raman[rocket]" (or pip install aeon)'
         ) from error
     return getattr(convolution_based, _TRANSFORMERS[kind])
+
+
+def _caller_threads():
+    """A block after which every OpenMP and BLAS pool has its count again.
+
+    aeon sets numba's thread count to ``n_jobs`` and back to numba's own,
+    which with numba's OpenMP layer sets the process's OpenMP count: torch's
+    (a test session's ``torch.set_num_threads(1)``) became 2 after a fit.
+    """
+    return threadpool_limits(limits=None)  # changes nothing, restores on exit
 
 
 class RocketClassifier(ClassifierMixin, BaseEstimator):
@@ -126,7 +137,9 @@ class RocketClassifier(ClassifierMixin, BaseEstimator):
         return X[:, None, :]  # (n_cases, 1 channel, n_points), aeon's layout
 
     def _features(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.transformer_.transform(self._series(X)), np.float64)
+        with _caller_threads():
+            features = self.transformer_.transform(self._series(X))
+        return np.asarray(features, np.float64)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -152,7 +165,9 @@ class RocketClassifier(ClassifierMixin, BaseEstimator):
             seed = int(seed.randint(np.iinfo(np.int32).max))
         self.transformer_ = transformer(
             n_kernels=self.n_kernels, n_jobs=self.n_jobs, random_state=seed
-        ).fit(self._series(X))
+        )
+        with _caller_threads():
+            self.transformer_.fit(self._series(X))
         features = self._features(X)
         self.scaler_ = StandardScaler().fit(features)
         alphas = np.logspace(-3, 3, 10) if self.alphas is None else self.alphas
