@@ -7,6 +7,7 @@ Usage:
   python benchmarks/images.py encodings [--data mmpsd] [--arch resnet34]
       [--encodings gasf gadf mtf recurrence cwt reshape] [--sizes 32 64 128]
   python benchmarks/images.py memory [--image-size 128] [--archs ...]
+  python benchmarks/images.py baselines [--data ...] [--models library pca_linsvc ...]
 
 The study's protocol: each training part is balanced by ``ShiftNoiseAugmenter``
 (shifted / noisy copies up to the largest class, training part only), spectra
@@ -28,7 +29,10 @@ and inference spectra/s (predict_proba on 512 spectra) per net; ``encodings``
 the same for one 2D architecture over encodings and image sizes; ``memory``
 the peak resident memory of one 2D fit on RRUFF Dataset_1 (a fresh process
 per net; one epoch or ``--max-time`` seconds, whichever ends first: the peak
-is reached in the first batches).
+is reached in the first batches); ``baselines`` the classical models of
+``classical_baselines`` (and library search) on the same folds, after the
+same min-max scaling, without the augmenter (seed 0; spectra/s of
+``predict_proba``, or of ``decision_function`` where a model has none).
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ from sklearn_raman import (
     read_spectra,
     read_table,
 )
-from sklearn_raman.benchmark import CPU_RECIPE, protocol_splits
+from sklearn_raman.benchmark import CPU_RECIPE, make_models, protocol_splits
 from sklearn_raman.neural import (
     AlexNet1DClassifier,
     AlexNet2DClassifier,
@@ -118,12 +122,16 @@ def model(cls, params: dict, max_time: float, seed: int):
     )
 
 
-def evaluate(estimator, X, y, splits) -> dict:
-    """Scores over the splits: top-1, weighted F1, fit s, inference spectra/s."""
+def evaluate(estimator, X, y, splits, *, reseed: bool = True) -> dict:
+    """Scores over the splits: top-1, weighted F1, fit s, inference spectra/s.
+
+    ``reseed``: the net's seed is the fold's number.
+    """
     acc, f1, fit_s, speed = [], [], [], []
     for k, (_, train, test) in enumerate(splits):
         est = clone(estimator)
-        est[-1].set_params(random_state=k)
+        if reseed:
+            est[-1].set_params(random_state=k)
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -133,8 +141,11 @@ def evaluate(estimator, X, y, splits) -> dict:
         acc.append(np.mean(pred == y[test]))
         f1.append(f1_score(y[test], pred, average="weighted"))
         batch = X[np.resize(test, 512)]
+        scores = getattr(est, "predict_proba", None)
+        if scores is None or not hasattr(est[-1], "predict_proba"):
+            scores = est.decision_function
         start = time.perf_counter()
-        est.predict_proba(batch)
+        scores(batch)
         speed.append(len(batch) / (time.perf_counter() - start))
     return {
         "acc": (np.mean(acc), np.std(acc)),
@@ -261,9 +272,30 @@ def memory(args) -> None:
         )
 
 
+def baselines(args) -> None:
+    """The classical models on the folds of ``compare``, after min-max."""
+    print("| data | protocol | model | top-1 | weighted F1 | fit s | spectra/s |")
+    print("|---|---|---|---|---|---|---|")
+    for name in args.data:
+        X, y, splits = load(name, args.shared, args.repeats)
+        for protocol in dict.fromkeys(p for p, _, _ in splits):
+            part = [s for s in splits if s[0] == protocol]
+            for label, clf in make_models(args.models, random_state=0).items():
+                pipe = make_pipeline(MinMaxPerSpectrum(), clf)
+                r = evaluate(pipe, X, y, part, reseed=False)
+                print(
+                    f"| {name} | {protocol} ({len(part)}) | {label} | "
+                    f"{fmt(r['acc'])} | {fmt(r['f1'])} | {r['fit_s']:.0f} | "
+                    f"{r['speed']:.0f} |",
+                    flush=True,
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["compare", "encodings", "memory"])
+    parser.add_argument(
+        "command", choices=["compare", "encodings", "memory", "baselines"]
+    )
     parser.add_argument("--data", nargs="+", default=["mmpsd", "primpke", "rruff1"])
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
     parser.add_argument("--archs", nargs="+", default=list(TWINS), choices=TWINS)
@@ -280,10 +312,18 @@ def main() -> None:
     parser.add_argument("--max-time", type=float, default=300)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["library", "pca_linsvc", "rf", "minirocket", "plsda", "logreg", "hgb"],
+        help="baselines: names of classical_baselines, library",
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    {"compare": compare, "encodings": encodings, "memory": memory}[args.command](args)
+    commands = {"compare": compare, "encodings": encodings, "memory": memory}
+    commands["baselines"] = baselines
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

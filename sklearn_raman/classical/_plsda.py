@@ -5,8 +5,8 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
+from scipy.sparse.linalg import svds
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.cross_decomposition import PLSRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -16,8 +16,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     """Partial least squares discriminant analysis, the chemometrics default.
 
-    A :class:`~sklearn.cross_decomposition.PLSRegression` of the one-hot
-    classes on the spectra; a spectrum gets the class of its largest
+    A PLS2 regression of the one-hot classes on the spectra (the model of
+    :class:`~sklearn.cross_decomposition.PLSRegression`); a spectrum gets the
+    class of its largest
     predicted column. The number of latent variables is chosen by an inner
     stratified cross-validation by default, as chemotools and every
     chemometrics course choose it: the accuracy of each count from 1 to
@@ -26,13 +27,25 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     fit are those of a ``k``-component fit), and the smallest count within
     0.5 % of the best accuracy wins.
 
+    The regression is this package's own improved kernel PLS (Dayal and
+    MacGregor 1997, algorithm 1): each component is the leading singular
+    vector of the deflated cross-covariance ``X.T @ Y``, with no power
+    iteration over the data. Its predictions are scikit-learn's NIPALS ones
+    (to 1e-5, the tolerance of that power iteration), but NIPALS iterates to
+    converge every component of a one-hot ``Y`` with many columns: on RRUFF
+    Dataset_1 (192 classes, 3,700 spectra of 1,570 points) a 100-component
+    fit took 76 s with scikit-learn and 2.6 s here, with the same test
+    accuracy (0.7802); mineral libraries need that many components.
+
     Parameters
     ----------
     n_components : int or "auto", default="auto"
         Latent variables; ``"auto"``: chosen by the inner cross-validation.
-    max_components : int, default=20
+    max_components : int, default=300
         The largest count ``"auto"`` tries (at most the number of points and
-        of training spectra less one).
+        of training spectra less one). Many classes need many: on RRUFF
+        Dataset_1 (192 minerals) the inner accuracy rose up to about 300
+        (0.84 at 180, 0.869 at 300, flat beyond), a fit of 55 s on one thread.
     cv : int, default=5
         Folds of the inner cross-validation (fewer where a class has fewer
         spectra; with a class of one spectrum, ``max_components`` is used).
@@ -49,14 +62,17 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
         The latent variables of the final model.
     cv_scores_ : ndarray of shape (max_components,) or None
         Inner cross-validated accuracy per count (``"auto"`` only).
-    pls_ : PLSRegression
-        The regression fitted on all the data.
+    coef_ : ndarray of shape (n_points, n_classes)
+        Regression coefficients on the spectra as given: the predicted
+        columns are ``X @ coef_ + intercept_``.
+    intercept_ : ndarray of shape (n_classes,)
+        The intercepts.
     n_features_in_ : int
         Points per spectrum.
 
     See Also
     --------
-    sklearn.cross_decomposition.PLSRegression : The regression underneath.
+    sklearn.cross_decomposition.PLSRegression : The same regression (NIPALS).
 
     Notes
     -----
@@ -93,7 +109,7 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
         self,
         n_components: int | str = "auto",
         *,
-        max_components: int = 20,
+        max_components: int = 300,
         cv: int = 5,
         scale: bool = False,
     ):
@@ -142,11 +158,10 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
                     "points allow"
                 )
             self.n_components_ = int(self.n_components)
-        self.pls_ = self._pls(self.n_components_).fit(X, self._one_hot(codes))
+        pls = _KernelPLS(X, self._one_hot(codes), self.n_components_, self.scale)
+        self.n_components_ = pls.n_components  # fewer where the rank ran out
+        self.coef_, self.intercept_ = pls.coefficients()
         return self
-
-    def _pls(self, n: int) -> PLSRegression:
-        return PLSRegression(n_components=n, scale=self.scale, max_iter=1000)
 
     def _one_hot(self, codes: np.ndarray) -> np.ndarray:
         return np.eye(len(self.classes_))[codes]
@@ -159,11 +174,11 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
         folds = StratifiedKFold(n_folds, shuffle=True, random_state=0)
         for train, test in folds.split(X, codes):
             n = min(most, len(train) - 1, X.shape[1])
-            pls = self._pls(n).fit(X[train], self._one_hot(codes[train]))
-            for k, pred in enumerate(_partial_predictions(pls, X[test]), start=1):
+            pls = _KernelPLS(X[train], self._one_hot(codes[train]), n, self.scale)
+            for k, pred in enumerate(pls.partial_predictions(X[test]), start=1):
                 right[k - 1] += np.sum(pred.argmax(axis=1) == codes[test])
-            # a fold too small for more than n components: n for the rest
-            right[n:] += np.sum(pred.argmax(axis=1) == codes[test])
+            # a fold too small (or of too low a rank) for more: its last count
+            right[k:] += np.sum(pred.argmax(axis=1) == codes[test])
         self.cv_scores_ = right / len(codes)
         best = self.cv_scores_.max()
         return int(np.flatnonzero(self.cv_scores_ >= best - 0.005)[0]) + 1
@@ -187,9 +202,9 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
         return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
 
     def _columns(self, X) -> np.ndarray:
-        check_is_fitted(self, "pls_")
+        check_is_fitted(self, "coef_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self.pls_.predict(X).reshape(len(X), -1)
+        return X @ self.coef_ + self.intercept_
 
     def predict(self, X) -> np.ndarray:
         """The class of the largest predicted column.
@@ -230,15 +245,76 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
         return scores / total
 
 
-def _partial_predictions(pls: PLSRegression, X: np.ndarray):
-    """Predictions of ``pls`` with its first 1, 2, ... components."""
-    # PLSRegression.predict: ((X - mean) / std) @ coef_.T + intercept_, with
-    # coef_ = (x_rotations_ @ y_loadings_.T * y_std).T: the sum over
-    # components can be cut after any k
-    Xc = (X - pls._x_mean) / pls._x_std
-    scores = Xc @ pls.x_rotations_  # (n, K)
-    loadings = pls.y_loadings_ * pls._y_std[:, None]  # (n_targets, K)
-    pred = np.broadcast_to(pls.intercept_, (len(X), len(pls.intercept_))).copy()
-    for k in range(scores.shape[1]):
-        pred = pred + np.outer(scores[:, k], loadings[:, k])
-        yield pred
+class _KernelPLS:
+    """PLS2 by the improved kernel algorithm (Dayal and MacGregor 1997, no. 1).
+
+    ``X`` and ``Y`` centred (and scaled to unit variance with ``scale``, as
+    scikit-learn does); component ``a``: ``w`` the leading left singular
+    vector of the deflated ``X.T @ Y``, rotation ``r = w - R P.T w``,
+    scores ``t = X r``, loadings ``p = X.T t / t.t`` and ``q = (X.T Y).T r /
+    t.t``, then ``X.T @ Y -= t.t p q.T``. Only ``X.T @ Y`` is deflated;
+    ``X`` is read twice a component. Stops early where ``X`` has no variance
+    left (rank reached).
+    """
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, n_components: int, scale: bool):
+        self.x_mean, self.y_mean = X.mean(axis=0), Y.mean(axis=0)
+        self.x_std, self.y_std = _spread(X, scale), _spread(Y, scale)
+        Xc = (X - self.x_mean) / self.x_std
+        XY = Xc.T @ ((Y - self.y_mean) / self.y_std)
+        floor = 1e-12 * max(float(np.sum(Xc * Xc)), np.finfo(float).tiny)
+        R, P, Q = [], [], []
+        for _ in range(n_components):
+            w = _leading_direction(XY)
+            r = w - np.column_stack(R) @ (np.column_stack(P).T @ w) if R else w
+            t = Xc @ r
+            tt = float(t @ t)
+            if tt <= floor:
+                break
+            p, q = Xc.T @ t / tt, XY.T @ r / tt
+            XY = XY - tt * np.outer(p, q)
+            R.append(r), P.append(p), Q.append(q)
+        if not R:
+            R, Q = [np.zeros(X.shape[1])], [np.zeros(Y.shape[1])]
+        self.rotations, self.y_loadings = np.column_stack(R), np.column_stack(Q)
+        self.n_components = self.rotations.shape[1]
+
+    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(coef, intercept)``: predictions ``X @ coef + intercept``."""
+        coef = (self.rotations @ self.y_loadings.T) * self.y_std
+        coef = coef / self.x_std[:, None]
+        return coef, self.y_mean - self.x_mean @ coef
+
+    def partial_predictions(self, X: np.ndarray):
+        """The predictions with the first 1, 2, ... components."""
+        scores = ((X - self.x_mean) / self.x_std) @ self.rotations
+        loadings = self.y_loadings * self.y_std[:, None]
+        pred = np.broadcast_to(self.y_mean, (len(X), len(self.y_mean))).copy()
+        for k in range(scores.shape[1]):
+            pred = pred + np.outer(scores[:, k], loadings[:, k])
+            yield pred
+
+
+def _spread(A: np.ndarray, scale: bool) -> np.ndarray:
+    if not scale:
+        return np.ones(A.shape[1])
+    std = A.std(axis=0, ddof=1)
+    return np.where(std > 0, std, 1.0)  # scikit-learn's rule for constant columns
+
+
+def _leading_direction(XY: np.ndarray) -> np.ndarray:
+    """The leading left singular vector of ``XY`` (unit norm)."""
+    if XY.shape[1] == 1:
+        w = XY[:, 0]
+    elif min(XY.shape) <= 256:
+        if XY.shape[1] <= XY.shape[0]:  # eigenvector of the small Gram matrix
+            _, vectors = np.linalg.eigh(XY.T @ XY)
+            w = XY @ vectors[:, -1]
+        else:
+            _, vectors = np.linalg.eigh(XY @ XY.T)
+            w = vectors[:, -1]
+    else:  # many classes and points: Lanczos, from a fixed start (deterministic)
+        start = np.linalg.norm(XY, axis=int(XY.shape[0] < XY.shape[1])) + 1.0
+        w = svds(XY, k=1, v0=start / np.linalg.norm(start))[0][:, 0]
+    norm = np.linalg.norm(w)
+    return w / norm if norm > 0 else w

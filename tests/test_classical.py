@@ -1,0 +1,68 @@
+"""PLS-DA's own kernel PLS against scikit-learn's NIPALS, and its edge cases."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.cross_decomposition import PLSRegression
+
+from sklearn_raman import make_spectra
+from sklearn_raman.classical import PLSDAClassifier
+from sklearn_raman.classical._plsda import _KernelPLS
+
+
+def one_hot(y):
+    return np.eye(len(np.unique(y)))[np.unique(y, return_inverse=True)[1]]
+
+
+@pytest.mark.parametrize("scale", [False, True])
+@pytest.mark.parametrize("n_components", [1, 4, 12])
+def test_kernel_pls_predicts_as_nipals(scale, n_components):
+    X, y = make_spectra(n_classes=6, n_samples_per_class=15, random_state=0)
+    Y = one_hot(y)
+    nipals = PLSRegression(n_components, scale=scale, max_iter=5000, tol=1e-12)
+    kernel = _KernelPLS(X, Y, n_components, scale)
+    coef, intercept = kernel.coefficients()
+    expected = nipals.fit(X, Y).predict(X)
+    # scikit-learn stops its power iteration at a tolerance: 1e-5 apart
+    assert_allclose(X @ coef + intercept, expected, atol=1e-4)
+    *_, last = kernel.partial_predictions(X)
+    assert_allclose(last, X @ coef + intercept, atol=1e-10)
+
+
+def test_kernel_pls_with_more_classes_than_points_takes_the_lanczos_path():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(700, 400))
+    Y = one_hot(rng.integers(0, 500, 700))
+    assert min(X.shape[1], Y.shape[1]) > 256  # the eigenvector path ends at 256
+    expected = PLSRegression(5, scale=False, max_iter=5000, tol=1e-12).fit(X, Y)
+    coef, intercept = _KernelPLS(X, Y, 5, False).coefficients()
+    assert_allclose(X @ coef + intercept, expected.predict(X), atol=1e-4)
+
+
+def test_partial_predictions_are_the_fits_of_fewer_components():
+    X, y = make_spectra(n_classes=4, n_samples_per_class=10, random_state=1)
+    Y = one_hot(y)
+    parts = list(_KernelPLS(X, Y, 6, False).partial_predictions(X))
+    for k in (1, 3, 6):
+        coef, intercept = _KernelPLS(X, Y, k, False).coefficients()
+        assert_allclose(parts[k - 1], X @ coef + intercept, atol=1e-10)
+
+
+def test_components_stop_where_the_rank_runs_out():
+    X, y = make_spectra(n_classes=3, n_samples_per_class=2, random_state=0)
+    X = np.vstack([X, X])  # 6 distinct spectra: rank 5 after centring
+    y = np.concatenate([y, y])
+    clf = PLSDAClassifier(n_components=11).fit(X, y)
+    assert clf.n_components_ <= 5
+    assert np.isfinite(clf.coef_).all()
+    assert (clf.predict(X) == y).all()
+
+
+def test_auto_picks_enough_components_for_many_classes():
+    X, y = make_spectra(n_classes=40, n_samples_per_class=8, random_state=0)
+    clf = PLSDAClassifier().fit(X, y)
+    assert clf.cv_scores_.shape == (min(300, len(X) - 1),)
+    assert clf.n_components_ > 10  # 40 classes: far more than a few latent variables
+    best = clf.cv_scores_.max()
+    assert clf.cv_scores_[clf.n_components_ - 1] >= best - 0.005
+    assert (clf.cv_scores_[: clf.n_components_ - 1] < best - 0.005).all()
