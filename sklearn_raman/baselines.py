@@ -66,7 +66,8 @@ def classical_baselines(
     takes about 50 MB, and 200 trees would need 10 GB. Gradient boosting
     grows one tree per class and iteration (100 iterations; scikit-learn
     stops early on a validation share from 10,000 spectra), so it splits the
-    PCA scores too.
+    PCA scores too; its leaf values are L2-penalised (``l2_regularization=1``),
+    without which it diverged on many classes of few spectra.
     ``logreg`` is L2-penalised (C = 1) on spectra scaled to unit variance per
     point; ``plsda`` keeps the spectra's own scale (see
     :class:`~sklearn_raman.classical.PLSDAClassifier`).
@@ -109,6 +110,12 @@ def classical_baselines(
         ),
         "hgb": make_pipeline(
             PCA(n_components=n_components, random_state=random_state),
-            HistGradientBoostingClassifier(max_iter=100, random_state=random_state),
+            # Newton steps on leaves of few spectra of a class overshoot
+            # without a penalty: on RRUFF with 10 spectra per class (192
+            # classes) training accuracy stalled at 0.69, test 0.34; with
+            # l2_regularization=1: 1.0 and 0.72
+            HistGradientBoostingClassifier(
+                max_iter=100, l2_regularization=1.0, random_state=random_state
+            ),
         ),
     }
