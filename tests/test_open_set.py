@@ -17,8 +17,10 @@ from sklearn_raman import (
     MinMaxPerSpectrum,
     OpenSetClassifier,
     SpectrumResampler,
+    classical_baselines,
     make_spectra,
 )
+from sklearn_raman.classical import PLSDAClassifier, RocketClassifier
 from sklearn_raman.metrics import class_scores
 from sklearn_raman.open_set._conformal import fold_draw
 from sklearn_raman.open_set._scores import decision_scores
@@ -54,6 +56,10 @@ def _rates(clf, split):
     )
 
 
+def _MiniRocket(**params):
+    return RocketClassifier("minirocket", **params)
+
+
 @pytest.mark.parametrize(
     "estimator, novelty_score",
     [
@@ -65,6 +71,12 @@ def _rates(clf, split):
             "embedding_distance",
         ),
         (CompactResNet1DClassifier._create_test_instance(max_epochs=15), "energy"),
+        # the strongest classical baselines (classical_baselines)
+        (PLSDAClassifier(), "max_proba"),
+        (PLSDAClassifier(), "combined"),
+        (_MiniRocket(n_kernels=500, random_state=0), "max_logit"),
+        (_MiniRocket(n_kernels=500, random_state=0), "combined"),
+        (classical_baselines(random_state=0)["hgb"], "max_proba"),
     ],
     ids=[
         "logreg-max_proba",
@@ -72,11 +84,18 @@ def _rates(clf, split):
         "library-similarity",
         "cnn-embedding",
         "cnn-energy",
+        "plsda-max_proba",
+        "plsda-combined",
+        "minirocket-max_logit",
+        "minirocket-combined",
+        "hgb-max_proba",
     ],
 )
 def test_unknown_classes_are_rejected_and_knowns_accepted(
     split, estimator, novelty_score
 ):
+    if isinstance(estimator, RocketClassifier):
+        pytest.importorskip("aeon", reason="the rocket extra (aeon) is not installed")
     clf = OpenSetClassifier(
         estimator, novelty_score=novelty_score, cv=3, random_state=0
     )
