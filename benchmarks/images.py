@@ -51,6 +51,7 @@ from imblearn.pipeline import make_pipeline
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
+from threadpoolctl import threadpool_limits
 
 from sklearn_raman import (
     MinMaxPerSpectrum,
@@ -282,7 +283,9 @@ def baselines(args) -> None:
             part = [s for s in splits if s[0] == protocol]
             for label, clf in make_models(args.models, random_state=0).items():
                 pipe = make_pipeline(MinMaxPerSpectrum(), clf)
-                r = evaluate(pipe, X, y, part, reseed=False)
+                # --threads for BLAS and OpenMP too (numba's kernels, PLS)
+                with threadpool_limits(args.threads):
+                    r = evaluate(pipe, X, y, part, reseed=False)
                 print(
                     f"| {name} | {protocol} ({len(part)}) | {label} | "
                     f"{fmt(r['acc'])} | {fmt(r['f1'])} | {r['fit_s']:.0f} | "

@@ -47,7 +47,8 @@ def classical_baselines(
         PCA components before the trees and SVMs: a count, or the share of
         variance kept (about 130 components on RRUFF).
     random_state : int or None, default=None
-        Seed of the randomised models (tree, forest, PCA).
+        Seed of the randomised models (tree, forest, PCA, MiniRocket and
+        ROCKET kernels, gradient boosting).
 
     Returns
     -------

@@ -29,9 +29,9 @@ def test_kernel_pls_predicts_as_nipals(scale, n_components):
     coef, intercept = kernel.coefficients()
     expected = nipals.fit(X, Y).predict(X)
     # scikit-learn stops its power iteration at a tolerance: 1e-5 apart
-    assert_allclose(X @ coef + intercept, expected, atol=1e-4)
+    assert_allclose(X @ coef.T + intercept, expected, atol=1e-4)
     *_, last = kernel.partial_predictions(X)
-    assert_allclose(last, X @ coef + intercept, atol=1e-10)
+    assert_allclose(last, X @ coef.T + intercept, atol=1e-10)
 
 
 def test_kernel_pls_with_more_classes_than_points_takes_the_lanczos_path():
@@ -41,7 +41,34 @@ def test_kernel_pls_with_more_classes_than_points_takes_the_lanczos_path():
     assert min(X.shape[1], Y.shape[1]) > 256  # the eigenvector path ends at 256
     expected = PLSRegression(5, scale=False, max_iter=5000, tol=1e-12).fit(X, Y)
     coef, intercept = _KernelPLS(X, Y, 5, False).coefficients()
-    assert_allclose(X @ coef + intercept, expected.predict(X), atol=1e-4)
+    assert_allclose(X @ coef.T + intercept, expected.predict(X), atol=1e-4)
+
+
+def test_kernel_pls_with_more_points_than_many_classes_and_a_zero_cross_covariance():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(700, 600))
+    Y = one_hot(rng.integers(0, 400, 700))
+    assert 256 < Y.shape[1] < X.shape[1]  # Lanczos, started from a class vector
+    expected = PLSRegression(4, scale=False, max_iter=5000, tol=1e-12).fit(X, Y)
+    coef, intercept = _KernelPLS(X, Y, 4, False).coefficients()
+    assert_allclose(X @ coef.T + intercept, expected.predict(X), atol=1e-4)
+    # identical spectra: nothing to explain, one component of zeros
+    same = _KernelPLS(np.ones((400, 300)), one_hot(np.arange(400) % 300), 3, False)
+    assert same.n_components == 1 and not same.coefficients()[0].any()
+
+
+def test_scaled_pls_of_a_single_spectrum_fold_is_quiet():
+    X = np.random.default_rng(0).normal(size=(3, 20))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        PLSDAClassifier(scale=True).fit(X, [0, 0, 1])
+
+
+def test_coefficients_in_scikit_learns_layout():
+    X, y = make_spectra(n_classes=3, n_samples_per_class=10, random_state=0)
+    clf = PLSDAClassifier(n_components=3).fit(X, y)
+    assert clf.coef_.shape == (3, X.shape[1])
+    assert_allclose(X @ clf.coef_.T + clf.intercept_, clf.decision_function(X))
 
 
 def test_partial_predictions_are_the_fits_of_fewer_components():
@@ -50,7 +77,7 @@ def test_partial_predictions_are_the_fits_of_fewer_components():
     parts = list(_KernelPLS(X, Y, 6, False).partial_predictions(X))
     for k in (1, 3, 6):
         coef, intercept = _KernelPLS(X, Y, k, False).coefficients()
-        assert_allclose(parts[k - 1], X @ coef + intercept, atol=1e-10)
+        assert_allclose(parts[k - 1], X @ coef.T + intercept, atol=1e-10)
 
 
 def test_components_stop_where_the_rank_runs_out():

@@ -24,7 +24,7 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     stratified cross-validation by default, as chemotools and every
     chemometrics course choose it: the accuracy of each count from 1 to
     ``max_components`` is measured on the held-out folds of one fit per fold
-    (NIPALS extracts components one after another, so the first ``k`` of a
+    (PLS extracts components one after another, so the first ``k`` of a
     fit are those of a ``k``-component fit), and the smallest count within
     0.5 % of the best accuracy wins.
 
@@ -32,7 +32,7 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     MacGregor 1997, algorithm 1): each component is the leading singular
     vector of the deflated cross-covariance ``X.T @ Y``, with no power
     iteration over the data. Its predictions are scikit-learn's NIPALS ones
-    (to 1e-5, the tolerance of that power iteration), but NIPALS iterates to
+    (to 1e-5: that power iteration stops at a tolerance), but NIPALS iterates to
     converge every component of a one-hot ``Y`` with many columns: on RRUFF
     Dataset_1 (192 classes, 3,700 spectra of 1,570 points) a 100-component
     fit took 76 s with scikit-learn and 2.6 s here, with the same test
@@ -52,7 +52,7 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
         largest class has fewer spectra). A class with fewer spectra than
         folds is held out in some folds only, and one of a single spectrum is
         always missed where it is held out, as on new data; where no class
-        has two spectra, ``max_components`` is used.
+        has two spectra, the largest count allowed is used.
     scale : bool, default=False
         Scale every point to unit variance before the regression. Off: the
         spectra keep their shape (noisy flat regions are not blown up), as
@@ -63,12 +63,14 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         The class labels.
     n_components_ : int
-        The latent variables of the final model.
-    cv_scores_ : ndarray of shape (max_components,) or None
-        Inner cross-validated accuracy per count (``"auto"`` only).
-    coef_ : ndarray of shape (n_points, n_classes)
-        Regression coefficients on the spectra as given: the predicted
-        columns are ``X @ coef_ + intercept_``.
+        The latent variables of the final model: fewer than asked where the
+        spectra's rank runs out first.
+    cv_scores_ : ndarray of shape (n_counts,) or None
+        Inner cross-validated accuracy per count, 1 to ``n_counts =
+        min(max_components, n_points, n_samples - 1)`` (``"auto"`` only).
+    coef_ : ndarray of shape (n_classes, n_points)
+        Regression coefficients on the spectra as given (scikit-learn's
+        layout): the predicted columns are ``X @ coef_.T + intercept_``.
     intercept_ : ndarray of shape (n_classes,)
         The intercepts.
     n_features_in_ : int
@@ -93,7 +95,7 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     >>> from sklearn_raman.classical import PLSDAClassifier
     >>> X, y = make_spectra(n_classes=3, n_samples_per_class=20, random_state=0)
     >>> clf = PLSDAClassifier().fit(X, y)
-    >>> clf.n_components_ <= 20, clf.predict(X[:3]).tolist(), y[:3].tolist()
+    >>> clf.n_components_ < 10, clf.predict(X[:3]).tolist(), y[:3].tolist()
     (True, [2, 2, 2], [2, 2, 2])
     >>> bool(cross_val_score(PLSDAClassifier(n_components=5), X, y, cv=3).mean() > 0.9)
     True
@@ -215,7 +217,7 @@ class PLSDAClassifier(ClassifierMixin, BaseEstimator):
     def _columns(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_ + self.intercept_
+        return X @ self.coef_.T + self.intercept_
 
     def predict(self, X) -> np.ndarray:
         """The class of the largest predicted column.
@@ -274,27 +276,30 @@ class _KernelPLS:
         Xc = (X - self.x_mean) / self.x_std
         XY = Xc.T @ ((Y - self.y_mean) / self.y_std)
         floor = 1e-12 * max(float(np.sum(Xc * Xc)), np.finfo(float).tiny)
-        R, P, Q = [], [], []
-        for _ in range(n_components):
+        n_components = max(n_components, 1)  # a fold of one spectrum: 1, of zeros
+        R = np.zeros((X.shape[1], n_components))
+        P = np.zeros_like(R)
+        Q = np.zeros((Y.shape[1], n_components))
+        a = 0
+        while a < n_components:
             w = _leading_direction(XY)
-            r = w - np.column_stack(R) @ (np.column_stack(P).T @ w) if R else w
+            r = w - R[:, :a] @ (P[:, :a].T @ w)
             t = Xc @ r
             tt = float(t @ t)
             if tt <= floor:
                 break
-            p, q = Xc.T @ t / tt, XY.T @ r / tt
-            XY = XY - tt * np.outer(p, q)
-            R.append(r), P.append(p), Q.append(q)
-        if not R:
-            R, Q = [np.zeros(X.shape[1])], [np.zeros(Y.shape[1])]
-        self.rotations, self.y_loadings = np.column_stack(R), np.column_stack(Q)
-        self.n_components = self.rotations.shape[1]
+            P[:, a], Q[:, a], R[:, a] = Xc.T @ t / tt, XY.T @ r / tt, r
+            XY = XY - tt * np.outer(P[:, a], Q[:, a])
+            a += 1
+        a = max(a, 1)  # no variance at all: one component of zeros
+        self.rotations, self.y_loadings = R[:, :a], Q[:, :a]
+        self.n_components = a
 
     def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(coef, intercept)``: predictions ``X @ coef + intercept``."""
+        """``(coef, intercept)``: predictions ``X @ coef.T + intercept``."""
         coef = (self.rotations @ self.y_loadings.T) * self.y_std
         coef = coef / self.x_std[:, None]
-        return coef, self.y_mean - self.x_mean @ coef
+        return coef.T, self.y_mean - self.x_mean @ coef
 
     def partial_predictions(self, X: np.ndarray):
         """The predictions with the first 1, 2, ... components."""
@@ -308,6 +313,8 @@ class _KernelPLS:
 
 def _spread(A: np.ndarray, scale: bool) -> np.ndarray:
     if not scale:
+        return np.ones(A.shape[1])
+    if len(A) < 2:  # no spread to measure (a fold of one spectrum)
         return np.ones(A.shape[1])
     std = A.std(axis=0, ddof=1)
     return np.where(std > 0, std, 1.0)  # scikit-learn's rule for constant columns
@@ -324,6 +331,8 @@ def _leading_direction(XY: np.ndarray) -> np.ndarray:
         else:
             _, vectors = np.linalg.eigh(XY @ XY.T)
             w = vectors[:, -1]
+    elif not XY.any():  # nothing left to explain (ARPACK refuses a zero matrix)
+        return np.zeros(XY.shape[0])
     else:  # many classes and points: Lanczos, from a fixed start (deterministic)
         start = np.linalg.norm(XY, axis=int(XY.shape[0] < XY.shape[1])) + 1.0
         w = svds(XY, k=1, v0=start / np.linalg.norm(start))[0][:, 0]

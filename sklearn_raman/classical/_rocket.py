@@ -36,13 +36,16 @@ def _aeon_transformer(kind: str):
 
 
 def _caller_threads():
-    """A block after which every OpenMP and BLAS pool has its count again.
+    """A block after which the OpenMP runtimes loaded before it keep their count.
 
     aeon sets numba's thread count to ``n_jobs`` and back to numba's own,
-    which with numba's OpenMP layer sets the process's OpenMP count: torch's
-    (a test session's ``torch.set_num_threads(1)``) became 2 after a fit.
+    which with numba's OpenMP layer sets the calling thread's OpenMP count:
+    torch's (a test session's ``torch.set_num_threads(1)``) became 2 after a
+    fit. Only OpenMP is restored: BLAS counts are process-wide, and another
+    thread may have set them meanwhile.
     """
-    return threadpool_limits(limits=None)  # changes nothing, restores on exit
+    # changes nothing on entry, restores on exit
+    return threadpool_limits(limits=None, user_api="openmp")
 
 
 class RocketClassifier(ClassifierMixin, BaseEstimator):
