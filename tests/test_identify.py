@@ -3,8 +3,11 @@ folder, ``identify`` files with it, a held-out material comes back "unknown"."""
 
 import csv
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
@@ -88,6 +91,41 @@ def test_train_identify_cnn(folders, tmp_path, capsys):
     bundle = persistence.load(model)  # a plain skops file: the pipeline inside
     assert bundle["reference_spectra"].shape == (4, 400)
     assert list(bundle["classes"]) == ["albite", "calcite", "gypsum", "quartz"]
+
+
+def test_a_train_log_written_to_a_file_holds_no_escape_characters(folders, tmp_path):
+    # skorch marks each column's best score with a colour code on any output
+    log = tmp_path / "log.txt"
+    argv = ["train", "--data", str(folders / "reference"), "--max-epochs", "3"]
+    argv += ["--out", str(tmp_path / "m.skops")]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    with open(log, "wb") as out:
+        subprocess.run(
+            [sys.executable, "-m", "sklearn_raman", *argv],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+            env=env,
+        )
+    text = log.read_bytes()
+    assert b"train_loss" in text  # the epoch table is there
+    assert b"\x1b" not in text
+
+
+def test_the_epoch_table_keeps_its_colours_on_a_terminal(monkeypatch):
+    from sklearn_raman.neural._callbacks import PlainPrintLog, colour_wanted
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert colour_wanted(Terminal()) and not colour_wanted(open(os.devnull, "w"))
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    row = {"epoch": 1, "train_loss": 0.5, "train_loss_best": True, "dur": 0.1}
+    assert "\x1b[" in PlainPrintLog().initialize().table(row)
+    monkeypatch.setenv("NO_COLOR", "1")  # no-color.org
+    assert "\x1b[" not in PlainPrintLog().initialize().table(row)
 
 
 def test_train_identify_library(folders, tmp_path, capsys):

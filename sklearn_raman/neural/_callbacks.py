@@ -11,12 +11,47 @@ from __future__ import annotations
 import copy
 import math
 import os
+import re
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, PrintLog
+
+#: an ANSI colour code (skorch marks the best score of each column with one)
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def colour_wanted(stream=None) -> bool:
+    """Whether ``stream`` (default: standard output) shows colour codes.
+
+    Only a terminal does; a log file or a pipe would keep the codes as text.
+    ``NO_COLOR`` set to anything non-empty (no-color.org) turns them off too.
+    """
+    stream = sys.stdout if stream is None else stream
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+class PlainPrintLog(PrintLog):
+    """skorch's epoch table, with its colour codes only on a terminal.
+
+    skorch writes an escape code (cyan) around each best score on any output;
+    ``train ... > log.txt`` then holds escape characters. Decided at each
+    epoch, since the output may be redirected between fits.
+    """
+
+    def table(self, row) -> str:
+        text = super().table(row)
+        return text if colour_wanted() else _COLOUR.sub("", text)
+
 
 #: the names of the recipe's own callbacks, which user callbacks may not take
 RECIPE_NAMES = ("early_stopping", "time_budget", "lr_schedule")

@@ -18,7 +18,7 @@ from skorch.helper import predefined_split
 from torch import nn
 
 from ..nn import SpectrumAugment, SpectrumLoss, SpectrumNet
-from ._callbacks import AnnealedLR, TimeBudget, user_callbacks
+from ._callbacks import AnnealedLR, PlainPrintLog, TimeBudget, user_callbacks
 from ._device import autocast_dtype
 from ._inference import inference_rows
 from ._loader import TensorBatches
@@ -125,6 +125,16 @@ def _softmax(logits: torch.Tensor) -> torch.Tensor:
     return torch.softmax(logits, dim=-1)
 
 
+class _Net(NeuralNetClassifier):
+    """skorch's classifier with the epoch log of :class:`~._callbacks.PlainPrintLog`."""
+
+    def get_default_callbacks(self):
+        return [
+            (name, PlainPrintLog() if name == "print_log" else cb)
+            for name, cb in super().get_default_callbacks()
+        ]
+
+
 def build_net(
     params: Mapping,
     net: SpectrumNet,
@@ -184,7 +194,7 @@ def build_net(
         if y_train is None
         else class_weights(params["class_weight"], classes, y_train)
     )
-    return NeuralNetClassifier(
+    return _Net(
         module,
         criterion=SpectrumLoss,
         criterion__weight=weights,
