@@ -4,6 +4,7 @@ import csv
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import LinearSVC
 
@@ -228,3 +229,21 @@ def test_match_plots_leave_the_pyplot_backend_alone(minerals, tmp_path):
     paths = save_match_plots(identifier, identifier.identify(queries[:3]), tmp_path)
     assert [p.exists() and p.stat().st_size > 1000 for p in paths] == [True] * 3
     assert plt.get_backend() == backend
+
+
+def test_identify_in_chunks_gives_the_whole_batch_result(monkeypatch, capsys):
+    import sklearn_raman.identification._identifier as module
+
+    spectra, y = make_spectra(
+        n_classes=3, n_samples_per_class=30, ragged=True, random_state=0
+    )
+    identifier = SpectrumIdentifier(model="library").fit(spectra, y)
+    whole = identifier.identify(spectra, progress=False)
+    monkeypatch.setattr(module, "_CHUNK", 7)  # 13 chunks, the last of 6
+    chunked = identifier.identify(spectra, progress=True)
+    assert "90/90" in capsys.readouterr().err  # the bar counts spectra
+    assert_array_equal(chunked.verdicts, whole.verdicts)
+    assert_array_equal(chunked.top_classes, whole.top_classes)
+    assert_array_equal(chunked.prediction_sets, whole.prediction_sets)
+    np.testing.assert_allclose(chunked.novelty, whole.novelty, atol=1e-12)
+    np.testing.assert_allclose(chunked.X, whole.X)

@@ -112,6 +112,20 @@ def test_a_train_log_written_to_a_file_holds_no_escape_characters(folders, tmp_p
     assert b"\x1b" not in text
 
 
+def test_quiet_drops_epoch_tables_and_per_spectrum_lines(folders, tmp_path, capsys):
+    model = tmp_path / "m.skops"
+    argv = ["train", "--data", str(folders / "reference"), "--max-epochs", "2"]
+    assert main([*argv, "--out", str(model), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "train_loss" not in out and f"wrote {model}" in out
+    results = tmp_path / "r.csv"
+    argv = ["identify", str(model), str(folders / "query"), "-q", "--out"]
+    assert main([*argv, str(results)]) == 0
+    out = capsys.readouterr().out
+    assert "UNKNOWN" not in out and "1. " not in out and f"wrote {results}" in out
+    assert sum(_verdicts(results).values()) == 16  # every query spectrum
+
+
 def test_the_epoch_table_keeps_its_colours_on_a_terminal(monkeypatch):
     from sklearn_raman.neural._callbacks import PlainPrintLog, colour_wanted
 

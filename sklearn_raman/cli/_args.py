@@ -199,3 +199,24 @@ def training_overrides(args) -> dict:
         "n_threads": args.threads,
     }
     return {k: v for k, v in given.items() if v is not None}
+
+
+QUIET_HELP = (
+    "no progress bars, epoch tables or per-spectrum and per-run lines (what is "
+    "written, the results table, warnings and errors stay)"
+)
+
+
+def add_quiet(group) -> None:
+    """``--quiet``: the option of every command."""
+    group.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
+
+
+def progress(args) -> bool | None:
+    """A progress bar's setting: never with ``--quiet``, else tqdm's rule."""
+    return False if args.quiet else None
+
+
+def verbose(args) -> int:
+    """A network's ``verbose``: its epoch table, unless ``--quiet``."""
+    return 0 if args.quiet else 1

@@ -114,6 +114,7 @@ def add_parser(sub) -> None:
     output.add_argument(
         "--out", metavar="DIR", help="write results.json, results.md and plots here"
     )
+    _args.add_quiet(output)
 
 
 def _load(args):
@@ -122,7 +123,9 @@ def _load(args):
         X, y, groups, _, description = _data.load_rruff(args)
         return X, y, groups, description
     if args.data:
-        X, y, groups, _, description = _data.load_folder(args)
+        X, y, groups, _, description = _data.load_folder(
+            args, progress=_args.progress(args)
+        )
         return X, y, groups, description
     return _data.synthetic(args)
 
@@ -211,7 +214,7 @@ def run(args) -> int:
             n_repeats=args.repeats,
             random_state=args.seed,
             n_jobs=args.n_jobs,
-            progress=_progress,
+            progress=None if args.quiet else _progress,
             keep_predictions=bool(args.out),
             stratified_groups=not args.unstratified_groups,
         )

@@ -28,6 +28,7 @@ def add_parser(sub) -> None:
     output.add_argument(
         "--plots", metavar="DIR", help="a figure per spectrum: query over match"
     )
+    _args.add_quiet(output)
 
 
 def _print(result, alpha: float) -> None:
@@ -62,6 +63,7 @@ def run(args) -> int:
         demand=identifier.x_kind_ != "wavelength",
         label_from=lambda _: "",
         on_error="warn",
+        progress=_args.progress(args),
     )
     for path, reason in data.skipped:
         print(f"skipped {path}: {reason}")
@@ -70,12 +72,17 @@ def run(args) -> int:
             f"no spectrum could be read from {' '.join(args.files)}: give files "
             "or folders of spectrum files (the reasons are printed above)"
         )
-    result = identifier.identify(data, top=args.top, alpha=args.alpha)
-    _print(result, args.alpha)
+    result = identifier.identify(
+        data, top=args.top, alpha=args.alpha, progress=_args.progress(args)
+    )
+    if not args.quiet:
+        _print(result, args.alpha)
     if args.out:
         result.to_csv(args.out)
         print(f"wrote {args.out}")
     if args.plots:
-        paths = save_match_plots(identifier, result, args.plots)
+        paths = save_match_plots(
+            identifier, result, args.plots, progress=_args.progress(args)
+        )
         print(f"wrote {len(paths)} figures to {args.plots}")
     return 0

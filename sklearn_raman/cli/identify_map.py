@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import _args
+
 
 def add_parser(sub) -> None:
     """The ``identify-map`` command and its options."""
@@ -56,7 +58,7 @@ def add_parser(sub) -> None:
     output.add_argument(
         "--plots", metavar="DIR", help="material map and size distribution per map"
     )
-    output.add_argument("--quiet", action="store_true", help="no progress bar")
+    _args.add_quiet(output)
 
 
 def _read_maps(path: str):

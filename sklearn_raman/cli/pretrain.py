@@ -35,12 +35,13 @@ def add_parser(sub) -> None:
     _args.add_seed(model)
     output = pre.add_argument_group("output")
     output.add_argument("--out", metavar="ENCODER.safetensors", required=True)
+    _args.add_quiet(output)
 
 
 def _load(args):
     """X, y, the grid and a description of the library to pre-train on."""
     if not args.rruff:
-        X, y, _, axis, what = _data.load_folder(args)
+        X, y, _, axis, what = _data.load_folder(args, progress=_args.progress(args))
         return X, y, axis, what
     X, y, _, axis, _ = _data.load_rruff(args)
     what = f"RRUFF Dataset_{args.subset}"
@@ -62,7 +63,11 @@ def run(args) -> int:
 
     started = time.perf_counter()
     # pre-training's own recipe unless the command line says otherwise
-    overrides = {**PRETRAINING, **_args.training_overrides(args), "verbose": 1}
+    overrides = {
+        **PRETRAINING,
+        **_args.training_overrides(args),
+        "verbose": _args.verbose(args),
+    }
     model = make_models(
         [args.model], overrides=overrides, device=args.device, random_state=args.seed
     )[args.model]

@@ -84,6 +84,7 @@ def add_parser(sub) -> None:
     )
     output = train.add_argument_group("output")
     output.add_argument("--out", metavar="MODEL.skops", required=True)
+    _args.add_quiet(output)
 
 
 def run(args) -> int:
@@ -91,7 +92,7 @@ def run(args) -> int:
     from ..identification import SpectrumIdentifier
 
     started = time.perf_counter()
-    data = _data.read_folder(args)
+    data = _data.read_folder(args, progress=_args.progress(args))
     classes, counts = np.unique(data.y, return_counts=True)
     print(
         f"data: {args.data}: {len(data.spectra)} spectra of {len(classes)} classes "
@@ -109,7 +110,7 @@ def run(args) -> int:
         unknown_rejection=args.unknown_rejection,
         cv=args.cv,
         init_from=args.init_from,
-        training={**_args.training_overrides(args), "verbose": 1},
+        training={**_args.training_overrides(args), "verbose": _args.verbose(args)},
         device=args.device,
         random_state=args.seed,
     )

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.utils import Bunch
-from tqdm.auto import tqdm
 
+from .._progress import progress_bar
 from ._formats import ascending, companion_header
 from ._readers import (
     _SAMPLE_ID,
@@ -163,11 +163,9 @@ def read_spectra(
     read = delayed(_read_or_reason)
     jobs = (read(p, label_from, layout, label_column, on_error) for p in paths)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    # tqdm's disable=None: shown on a terminal only
-    disable = (None if len(paths) > 100 else True) if progress is None else not progress
     parts, skipped, read_paths = [], [], []
-    for path, result in tqdm(
-        zip(paths, results), total=len(paths), unit="file", disable=disable
+    for path, result in progress_bar(
+        zip(paths, results), total=len(paths), progress=progress, unit="file"
     ):
         if isinstance(result, str):
             skipped.append((str(path), result))

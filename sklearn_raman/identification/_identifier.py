@@ -15,11 +15,26 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from .._progress import progress_bar
 from ..open_set import SCORES, OpenSetClassifier
 from ..preprocessing import MinMaxPerSpectrum, SpectrumResampler, native_steps
 from ._checks import _check_cover, _unpack, axis_kind, check_queries
 from ._io import load_bundle, save_bundle, set_fitted
 from ._result import IdentificationResult
+
+#: spectra identified at a time (bounded memory, a progress bar over them)
+_CHUNK = 1000
+
+
+def _joined(parts: list) -> dict:
+    """The :meth:`OpenSetClassifier.identify` results of chunks, as one."""
+    out = {}
+    for key, first in parts[0].items():
+        if first is None or isinstance(first, str):  # no sets; the score kind
+            out[key] = first
+        else:
+            out[key] = np.concatenate([p[key] for p in parts])
+    return out
 
 
 class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
@@ -316,7 +331,13 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         return self.pipeline_.predict(_unpack(spectra)[0])
 
     def identify(
-        self, spectra, *, names=None, top: int = 5, alpha: float = 0.05
+        self,
+        spectra,
+        *,
+        names=None,
+        top: int = 5,
+        alpha: float = 0.05,
+        progress: bool | None = None,
     ) -> IdentificationResult:
         """Identify spectra: best matches, prediction set and verdict of each.
 
@@ -333,6 +354,9 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         alpha : float, default=0.05
             Prediction sets hold the true class, if it is known, with
             probability ``1 - alpha``.
+        progress : bool or None, default=None
+            A progress bar (tqdm) over the spectra, identified in chunks of
+            1,000; None: shown for more than 1,000 spectra on a terminal.
 
         Returns
         -------
@@ -349,8 +373,18 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         if names is None:
             names = [f"spectrum {i}" for i in range(len(spectra))]
         check_queries(spectra, names, metadata, self.grid_, self.x_kind_)
-        X = self.pipeline_[:-1].transform(spectra)
-        found = self.pipeline_[-1].identify(X, top=top, alpha=alpha)
+        # every step works spectrum by spectrum: chunks change no result (but
+        # rounding: matrix products of other shapes)
+        parts, found = [], []
+        with progress_bar(
+            total=len(spectra), progress=progress, auto_above=_CHUNK, unit="spectrum"
+        ) as bar:
+            for start in range(0, len(spectra), _CHUNK):
+                part = self.pipeline_[:-1].transform(spectra[start : start + _CHUNK])
+                found.append(self.pipeline_[-1].identify(part, top=top, alpha=alpha))
+                parts.append(part)
+                bar.update(len(part))
+        X, found = np.concatenate(parts), _joined(found)
         labels = [
             (metadata[i].get("name") if metadata else None)
             or os.path.splitext(os.path.basename(str(names[i])))[0]

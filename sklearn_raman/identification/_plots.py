@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._progress import progress_bar
+
 #: x label of the plots by the references' axis kind
 AXIS_LABELS = {
     "raman_shift": "Raman shift / cm$^{-1}$",
@@ -15,7 +17,9 @@ AXIS_LABELS = {
 }
 
 
-def save_match_plots(identifier, result, folder) -> list[Path]:
+def save_match_plots(
+    identifier, result, folder, *, progress: bool | None = None
+) -> list[Path]:
     """Save per spectrum the query over the mean reference of its best match.
 
     For a CNN the Grad-CAM relevance of the match is shaded (where along the
@@ -29,6 +33,9 @@ def save_match_plots(identifier, result, folder) -> list[Path]:
         What :meth:`SpectrumIdentifier.identify` returned.
     folder : str or path-like
         Where the PNG files go (created); one ``NNNN_<spectrum>.png`` each.
+    progress : bool or None, default=None
+        A progress bar (tqdm) over the figures; None: shown for more than
+        100 on a terminal.
 
     Returns
     -------
@@ -72,7 +79,9 @@ def save_match_plots(identifier, result, folder) -> list[Path]:
     fig = Figure(figsize=(8, 3.5))
     ax = fig.subplots()
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9)
-    for i in range(len(result)):
+    for i in progress_bar(
+        range(len(result)), total=len(result), progress=progress, unit="figure"
+    ):
         ax.clear()
         reference = identifier.reference_spectra_[classes.index(best[i])]
         if relevance is not None:
