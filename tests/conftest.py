@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 RRUFF_RAW = SHARED_DATA / "rruff_raw"
 RRUFF_NPZ = SHARED_DATA / "rruff_sang2021.npz"
+MMPSD_FTIR = SHARED_DATA / "mmpsd" / "FTIR"
 
 
 def pytest_configure(config):
@@ -86,3 +88,14 @@ def rruff_npz():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture
+def mmpsd_reference(tmp_path):
+    """MMPSD's FTIR files of HDPE, LDPE and PP: a reference set without PET."""
+    if not MMPSD_FTIR.is_dir():
+        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
+    reference = tmp_path / "reference"
+    for polymer in ("HDPE", "LDPE", "PP"):
+        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
+    return reference

@@ -40,17 +40,6 @@ def folders(tmp_path_factory):
     return root
 
 
-@pytest.fixture
-def mmpsd_reference(tmp_path):
-    """MMPSD's FTIR files of HDPE, LDPE and PP: a reference set without PET."""
-    if not MMPSD_FTIR.is_dir():
-        pytest.skip(f"MMPSD not found at {MMPSD_FTIR} (../shared/data)")
-    reference = tmp_path / "reference"
-    for polymer in ("HDPE", "LDPE", "PP"):
-        shutil.copytree(MMPSD_FTIR / polymer, reference / polymer)
-    return reference
-
-
 def _verdicts(path) -> Counter:
     """(true material: its folder, verdict) -> count, from a results CSV."""
     rows = list(csv.DictReader(open(path)))

@@ -28,6 +28,12 @@ def add_parser(sub) -> None:
     output.add_argument(
         "--plots", metavar="DIR", help="a figure per spectrum: query over match"
     )
+    output.add_argument(
+        "--report",
+        metavar="REPORT.html",
+        help="one self-contained HTML file: summary, model, a sortable table "
+        "and a figure per spectrum (opens offline)",
+    )
     _args.add_quiet(output)
 
 
@@ -52,7 +58,7 @@ def _print(result, alpha: float) -> None:
 def run(args) -> int:
     """Read the files, identify their spectra, print (and write) the results."""
     from ..datasets import SpectrumFileError
-    from ..identification import SpectrumIdentifier, save_match_plots
+    from ..identification import SpectrumIdentifier, save_match_plots, write_report
 
     identifier = SpectrumIdentifier.load(args.model)
     # the model's axis kind decides: a model fitted on wavelengths (an older
@@ -85,4 +91,7 @@ def run(args) -> int:
             identifier, result, args.plots, progress=_args.progress(args)
         )
         print(f"wrote {len(paths)} figures to {args.plots}")
+    if args.report:
+        report = write_report(identifier, result, args.report)
+        print(f"wrote {report} ({report.stat().st_size / 1e6:.2f} MB)")
     return 0

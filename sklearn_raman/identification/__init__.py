@@ -11,10 +11,12 @@ The Python API under ``python -m sklearn_raman train`` and ``identify``::
     result = SpectrumIdentifier.load("plastics.skops").identify(read_spectra(
         "new/", label_from=lambda path: ""))
     result.to_frame()                                # verdict, matches, set
+    write_report(identifier, result, "results.html") # = identify --report
 """
 
 from ._identifier import SpectrumIdentifier
 from ._plots import save_match_plots
+from ._report import write_report
 from ._result import IdentificationResult
 from ._unseen import check_unknowns
 
@@ -23,4 +25,5 @@ __all__ = [
     "SpectrumIdentifier",
     "check_unknowns",
     "save_match_plots",
+    "write_report",
 ]

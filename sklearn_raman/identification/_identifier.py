@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from numbers import Integral, Real
 
 import numpy as np
@@ -110,6 +111,13 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
         Number of reference spectra.
     trained_on_ : str or None
         Where the references came from (``fit(source=...)``).
+    class_counts_ : list of int or None
+        Reference spectra per class, in the order of ``classes_`` (None in
+        model files of earlier versions).
+    trained_at_ : str or None
+        When the identifier was fitted (ISO 8601, local time).
+    version_ : str or None
+        The sklearn_raman version that fitted (or saved) it.
     threshold_ : float
         The calibrated known-ness threshold: unknown below it.
     novelty_score_ : str
@@ -306,6 +314,8 @@ class SpectrumIdentifier(ClassifierMixin, BaseEstimator):
             x_kind=self.x_kind_,
             n_spectra=len(y),
             trained_on=source,
+            class_counts=[int(np.sum(y == c)) for c in classes],
+            trained_at=datetime.now().isoformat(timespec="seconds"),
         )
         if hasattr(resampler, "n_features_in_"):  # a 2D X on a shared axis
             self.n_features_in_ = resampler.n_features_in_

@@ -11,7 +11,16 @@ BUNDLE_KEYS = ("pipeline", "reference_spectra", "grid", "classes", "x_kind")
 
 
 def set_fitted(
-    identifier, pipeline, *, reference_spectra, x_kind, n_spectra, trained_on
+    identifier,
+    pipeline,
+    *,
+    reference_spectra,
+    x_kind,
+    n_spectra,
+    trained_on,
+    class_counts=None,
+    trained_at=None,
+    version=__version__,
 ) -> None:
     """Set the fitted attributes of ``identifier`` from its fitted pipeline."""
     identifier.pipeline_ = pipeline
@@ -22,6 +31,12 @@ def set_fitted(
     identifier.x_kind_ = x_kind
     identifier.n_spectra_ = int(n_spectra)
     identifier.trained_on_ = trained_on
+    # older model files hold no counts or date: None
+    identifier.class_counts_ = (
+        None if class_counts is None else [int(n) for n in class_counts]
+    )
+    identifier.trained_at_ = trained_at
+    identifier.version_ = version
     identifier.threshold_ = float(open_set.threshold_)
     # measured on materials held out whole (calibration="classes"), else NaN
     identifier.unknown_rejection_ = float(
@@ -48,6 +63,8 @@ def save_bundle(identifier, path) -> None:
         "params": identifier.get_params(deep=False),
         "n_spectra": identifier.n_spectra_,
         "trained_on": identifier.trained_on_,
+        "class_counts": getattr(identifier, "class_counts_", None),
+        "trained_at": getattr(identifier, "trained_at_", None),
         "sklearn_raman_version": __version__,
     }
     folder = os.path.dirname(os.fspath(path))
@@ -77,5 +94,8 @@ def load_bundle(cls, path, *, trusted=()):
         x_kind=bundle["x_kind"],
         n_spectra=bundle.get("n_spectra", 0),
         trained_on=bundle.get("trained_on"),
+        class_counts=bundle.get("class_counts"),
+        trained_at=bundle.get("trained_at"),
+        version=bundle.get("sklearn_raman_version"),
     )
     return identifier

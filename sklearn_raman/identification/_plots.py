@@ -61,16 +61,9 @@ def save_match_plots(
         raise ImportError(
             "save_match_plots needs matplotlib: pip install 'sklearn_raman[plot]'"
         ) from exc
-    from .._utils import final_estimator
-
     X = result.X
     best = result.top_classes[:, 0]
-    model, head = final_estimator(identifier.pipeline_[-1].estimator_)
-    relevance = None
-    if hasattr(model, "module_"):  # a CNN: where its evidence for the match lies
-        from ..inspection import grad_cam
-
-        relevance = grad_cam(model, head(X).astype(np.float32), target=best)
+    relevance = match_relevance(identifier, result)
     grid, classes = identifier.grid_, list(identifier.classes_)
     folder = Path(os.fspath(folder))
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,3 +100,20 @@ def save_match_plots(
         paths.append(folder / f"{i:04d}_{safe}.png")
         fig.savefig(paths[-1], dpi=100)
     return paths
+
+
+def match_relevance(identifier, result) -> np.ndarray | None:
+    """Grad-CAM relevance of each spectrum's best match, for a CNN; else None.
+
+    Where along the axis the network found its evidence for the match (0 to
+    1 per spectrum), as :func:`sklearn_raman.inspection.grad_cam` gives it.
+    """
+    from .._utils import final_estimator
+
+    model, head = final_estimator(identifier.pipeline_[-1].estimator_)
+    if not hasattr(model, "module_"):
+        return None
+    from ..inspection import grad_cam
+
+    X = head(result.X).astype(np.float32)
+    return grad_cam(model, X, target=result.top_classes[:, 0])
