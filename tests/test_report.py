@@ -137,3 +137,12 @@ def test_the_mmpsd_report_with_pet_held_out_renders(mmpsd_reference, tmp_path):
     console, data = render(report, tmp_path, screenshot=tmp_path / "mmpsd.png")
     assert console == []
     assert data["rows"] == data["figures"] == data["figures-drawn"] == "39"
+
+
+def test_a_report_without_prediction_sets(tmp_path):
+    spectra, names, known = _known_and_unknown(n_per_class=6)
+    identifier = SpectrumIdentifier(model="library").fit(spectra, names)
+    result = identifier.identify(spectra[:3], alpha=None)
+    text = write_report(identifier, result, tmp_path / "r.html").read_text()
+    assert "<th>prediction set</th>" in text
+    assert text.count('<tr class="spectrum"') == 3

@@ -322,7 +322,11 @@ def write_report(identifier, result, path, *, title: str | None = None) -> Path:
         "figure of a spectrum is under Figures (or follow its number).</p>"
         '<table id="spectra"><thead><tr><th>#</th><th>file</th><th>spectrum</th>'
         f"<th>verdict</th><th>{_e(result.novelty_score)}</th><th>threshold</th>"
-        f"<th>prediction set at {1 - result.alpha:.0%}</th>"
+        + (
+            "<th>prediction set</th>"  # alpha=None: no sets computed
+            if result.alpha is None
+            else f"<th>prediction set at {1 - result.alpha:.0%}</th>"
+        )
         + "".join(f"<th>match {j + 1}</th>" for j in range(n_top))
         + "</tr></thead><tbody>"
     )
