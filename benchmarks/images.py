@@ -142,9 +142,9 @@ def evaluate(estimator, X, y, splits, *, reseed: bool = True) -> dict:
         acc.append(np.mean(pred == y[test]))
         f1.append(f1_score(y[test], pred, average="weighted"))
         batch = X[np.resize(test, 512)]
-        scores = getattr(est, "predict_proba", None)
-        if scores is None or not hasattr(est[-1], "predict_proba"):
-            scores = est.decision_function
+        # a Pipeline has predict_proba exactly where its last step has it
+        proba = hasattr(est, "predict_proba")
+        scores = est.predict_proba if proba else est.decision_function
         start = time.perf_counter()
         scores(batch)
         speed.append(len(batch) / (time.perf_counter() - start))

@@ -196,7 +196,7 @@ def _model_rows(identifier) -> list[tuple[str, str]]:
     )
     model = identifier.model if isinstance(identifier.model, str) else None
     estimator = type(open_set.estimator_).__name__
-    rows = [
+    return [
         ("trained on", identifier.trained_on_ or "(not recorded)"),
         ("reference spectra", f"{identifier.n_spectra_}"),
         (f"materials ({len(classes)})", listed),
@@ -220,7 +220,6 @@ def _model_rows(identifier) -> list[tuple[str, str]]:
             f"report {__version__}",
         ),
     ]
-    return rows
 
 
 def write_report(identifier, result, path, *, title: str | None = None) -> Path:
